@@ -1,0 +1,5 @@
+"""Pure text-processing core: functions from text to records.
+
+Nothing in this package imports Dagster or DuckDB, so every rule can be
+tested on a string.
+"""

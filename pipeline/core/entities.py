@@ -1,0 +1,565 @@
+"""Named entities: regions (on the gazetteer), parks, companies, bodies, persons, projects.
+
+``find_entities(text, byline_people)`` returns ``EntityMention``s with offsets
+into ``text`` and a cross-document ``key``: the same real-world thing gets the
+same key in every document (region:530181, park:滇中新区, person:杨东伟).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import ahocorasick
+from rapidfuzz.distance import Levenshtein
+
+from . import gazetteer
+from .lexicon import build_automaton, find_all
+from .reference import load_csv
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff·()（）—\-A-Za-z0-9]")
+
+
+@dataclass
+class EntityMention:
+    surface: str
+    char_start: int
+    char_end: int
+    entity_type: str  # region, park, company, organization, person, project
+    key: str
+    name: str  # canonical name as best known from this mention
+    region_level: str | None = None
+    admin_code: str | None = None
+    parent_key: str | None = None
+    corrected_from: str | None = None
+    titles: list[str] = field(default_factory=list)
+    org_surface: str | None = None
+    role_in_doc: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+# --- lexicons ------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _jieba_freq() -> dict[str, int]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.dt.FREQ
+
+
+def _common_word(word: str, threshold: int = 50) -> bool:
+    return (_jieba_freq().get(word) or 0) >= threshold
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> str:
+    from .jionlp_data import surnames
+
+    return surnames()
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> dict[str, str]:
+    return {r["suffix"]: r["entity_type"] for r in load_csv("entity_suffixes.csv")}
+
+
+@lru_cache(maxsize=1)
+def _boundaries() -> tuple[str, ...]:
+    return tuple(sorted((r["word"] for r in load_csv("name_boundaries.csv")), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _titles() -> dict[str, str]:
+    return {r["title"]: r["kind"] for r in load_csv("titles.csv")}
+
+
+@lru_cache(maxsize=1)
+def _known_parks() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in load_csv("parks.csv"):
+        out[r["canonical_name"]] = r["canonical_name"]
+        for a in filter(None, r["aliases"].split("|")):
+            out[a] = r["canonical_name"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _known_orgs() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in load_csv("organizations.csv"):
+        out[r["canonical_name"]] = r["canonical_name"]
+        for a in filter(None, r["aliases"].split("|")):
+            out[a] = r["canonical_name"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def _abbreviations() -> list[tuple[str, str]]:
+    return [(r["short"], r["full"]) for r in load_csv("park_abbreviations.csv")]
+
+
+@lru_cache(maxsize=1)
+def _region_automaton() -> ahocorasick.Automaton:
+    words = {s: regs for s, regs in gazetteer.surface_index().items() if len(s) >= 2}
+    for s, (short, full) in gazetteer.foreign_countries().items():
+        if len(s) >= 2:
+            words.setdefault(s, [])
+    return build_automaton(words)
+
+
+@lru_cache(maxsize=1)
+def _suffix_automaton() -> ahocorasick.Automaton:
+    return build_automaton(_suffixes())  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def _lexicon_automaton() -> ahocorasick.Automaton:
+    words: dict[str, tuple[str, str]] = {}
+    for alias, canon in _known_parks().items():
+        words[alias] = ("park", canon)
+    for alias, canon in _known_orgs().items():
+        words[alias] = ("organization", canon)
+    return build_automaton(words)  # type: ignore[arg-type]
+
+
+# --- regions -------------------------------------------------------------
+
+_LEVEL_RANK = {"province": 4, "prefecture": 3, "county": 2, "township": 1}
+_REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场", "大学", "学院", "日报", "晚报")
+
+
+def _region_candidates(text: str) -> list[tuple[int, int, str, list[gazetteer.Region]]]:
+    matches = find_all(_region_automaton(), text)
+    # longest match wins among overlapping ones
+    matches.sort(key=lambda m: (m[0], -(m[1] - m[0])))
+    out: list[tuple[int, int, str, list[gazetteer.Region]]] = []
+    last_end = -1
+    for s, e, word, regs in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if any(s < oe and os_ < e for os_, oe, _, _ in out):
+            continue
+        out.append((s, e, word, regs))  # type: ignore[arg-type]
+    out.sort()
+    return out
+
+
+def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> int:
+    return sum(doc_regions.get(a.region_id, 0) for a in gazetteer.ancestors(region.parent_id))
+
+
+def find_regions(text: str) -> list[EntityMention]:
+    cands = _region_candidates(text)
+    countries = gazetteer.foreign_countries()
+    # First pass: unambiguous full names give context (昆明市 → 530100).
+    context: dict[str, int] = {}
+    for s, e, word, regs in cands:
+        full = [r for r in regs if r.name == word or (r.level in ("province", "prefecture") and len(regs) == 1)]
+        if len(full) == 1:
+            for a in gazetteer.ancestors(full[0].region_id):
+                context[a.region_id] = context.get(a.region_id, 0) + 1
+    out: list[EntityMention] = []
+    for s, e, word, regs in cands:
+        regs = [r for r in regs if not _is_functional_zone(r)]
+        if not regs and word not in countries:
+            continue
+        if not regs:
+            if word in countries and _word_boundary_ok(text, s, e):
+                short, full = countries[word]
+                out.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
+            continue
+        best = _choose_region(text, s, e, word, regs, context)
+        if best is None:
+            continue
+        parent = best.parent_id
+        out.append(EntityMention(word, s, e, "region", f"region:{best.region_id}", best.name,
+                                 region_level=best.level, admin_code=best.admin_code,
+                                 parent_key=f"region:{parent}" if parent else None))
+    out.extend(_fuzzy_townships(text, out, context))
+    return out
+
+
+_ZONE_SUFFIX = ("开发区", "新区", "产业园", "园区", "工业园", "示范区", "合作区", "管理区", "管委会", "试验区", "保税区", "农场", "林场")
+
+
+def _is_functional_zone(r: gazetteer.Region) -> bool:
+    """Development zones that the statistical codes list beside counties and towns are parks, not regions."""
+    if r.level == "county" and r.admin_code and 70 <= int(r.admin_code[-2:]) <= 79:
+        return True
+    return r.level in ("county", "township") and r.name.endswith(_ZONE_SUFFIX)
+
+
+def _word_boundary_ok(text: str, s: int, e: int) -> bool:
+    """Reject a match that is the tail or head of a longer dictionary word (加纳 in 增加纳税)."""
+    freq = _jieba_freq()
+    for k in range(max(0, s - 3), s):
+        w = text[k:e]
+        if freq.get(w, 0) > 0 and len(w) > e - s:
+            return False
+    for k in range(e + 1, min(len(text), e + 3) + 1):
+        w = text[s:k]
+        if freq.get(w, 0) > 0 and len(w) > e - s and not any(w.endswith(x) for x in ("省", "市", "州", "县", "区", "镇", "乡")):
+            return False
+    return True
+
+
+def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Region], context: dict[str, int]) -> gazetteer.Region | None:
+    def score(r: gazetteer.Region) -> tuple[int, int, int, int]:
+        high = int(r.level in ("province", "prefecture") and word in r.aliases)
+        return (high, _context_support(context, r) + context.get(r.region_id, 0), int(r.name == word), _LEVEL_RANK[r.level])
+
+    ranked = sorted(regs, key=score, reverse=True)
+    best = ranked[0]
+    support = _context_support(context, best) + context.get(best.region_id, 0)
+    is_full = best.name == word or word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道"))
+    if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:
+        return None
+    if is_full:
+        if best.level == "township" and len(ranked) > 1 and support == 0 and len(word) <= 3:
+            return None  # 城关镇: dozens of them, none in context
+        return best
+    # short forms (安宁, 五华, 磨憨)
+    if best.level in ("province",):
+        return best if _word_boundary_ok(text, s, e) else None
+    if best.level == "prefecture":
+        if support or not _common_word(word, 200):
+            return best if _word_boundary_ok(text, s, e) else None
+        return None
+    if best.level == "township":
+        # township short forms (磨憨) only with their county or prefecture in context,
+        # and never when the form is an ordinary word (建设, 中心)
+        near = sum(context.get(a.region_id, 0) for a in gazetteer.ancestors(best.parent_id) if a.level in ("county", "prefecture"))
+        if _common_word(word, 1) or not near or not _word_boundary_ok(text, s, e):
+            return None
+        return best
+    if support and _word_boundary_ok(text, s, e):
+        return best
+    if len(ranked) == 1 and not _common_word(word, 5) and _word_boundary_ok(text, s, e) and len(word) >= 2:
+        return best  # a unique, non-dictionary short form (磨憨)
+    return None
+
+
+
+
+def _fuzzy_townships(text: str, found: list[EntityMention], context: dict[str, int]) -> list[EntityMention]:
+    """One-character typos of a township under a county in context (禄脰街道 → 禄脿街道)."""
+    taken = [(m.char_start, m.char_end) for m in found]
+    counties = [m for m in found if m.region_level in ("county", "prefecture")]
+    if not counties:
+        return []
+    children = gazetteer.children_index()
+    out: list[EntityMention] = []
+    for m in re.finditer(r"街道|镇|乡", text):
+        e = m.end()
+        suffix = m.group(0)
+        if any(m.start() < oe and os_ < e for os_, oe in taken):
+            continue
+        # township names are two to four characters before the suffix: 安宁市禄脰街道 → 禄脰街道
+        for k in range(max(0, m.start() - 4), m.start() - 1):
+            cand = text[k:e]
+            if not _CJK.fullmatch(cand[0]) or any(k < oe and os_ < e for os_, oe in taken):
+                continue
+            if _common_word(cand[:-len(suffix)], 1):
+                continue
+            best = None
+            for c in {c.key for c in counties}:
+                rid = c.split(":", 1)[1]
+                for child in children.get(rid, []):
+                    if child.level != "township" or len(child.name) != len(cand):
+                        continue
+                    if Levenshtein.distance(child.name, cand) == 1 and child.name.endswith(suffix):
+                        best = child
+                if best:
+                    break
+            if best:
+                out.append(EntityMention(cand, k, e, "region", f"region:{best.region_id}", best.name,
+                                         region_level="township", parent_key=f"region:{best.parent_id}",
+                                         corrected_from=cand))
+                taken.append((k, e))
+                break
+    return out
+
+
+# --- suffix-based names --------------------------------------------------
+
+_CUT_TAGS = ("v", "p", "c", "u", "m", "q", "r", "d", "uj", "ul", "ud", "ug", "uz", "y", "e", "x")
+
+
+def _pos_trim(prefix: str, allow_verbs: bool) -> int:
+    """Offset in ``prefix`` after the last word that cannot be part of a name."""
+    from .segmenter import pos_cut, word_freq
+
+    cut = 0
+    pos = 0
+    for word, flag in pos_cut(prefix):
+        pos += len(word)
+        if word in "()（）·—-":
+            continue
+        if flag in ("vn",) or not flag.startswith(_CUT_TAGS):
+            continue
+        if flag.startswith("v"):
+            # only ordinary verbs end a name; a rare "verb" is usually a misread name part (雅酌酒业)
+            if allow_verbs or word_freq(word) < 300:
+                continue
+        cut = pos
+    return cut
+
+
+def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_verbs: bool = False) -> int:
+    """Start of the name that ends with the suffix at [suffix_start, end)."""
+    i = suffix_start
+    floor = max(0, end - max_len)
+    depth = 0
+    while i > floor:
+        ch = text[i - 1]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            if depth == 0:
+                break
+            depth -= 1
+        elif not _NAME_CHARS.match(ch):
+            break
+        i -= 1
+    start = i
+    # cut at the last boundary word inside the prefix
+    prefix = text[start:suffix_start]
+    cut = 0
+    for w in _boundaries():
+        k = prefix.rfind(w)
+        if k >= 0 and k + len(w) > cut and k + len(w) <= len(prefix):
+            cut = max(cut, k + len(w))
+    start += cut
+    start += _pos_trim(text[start:suffix_start], allow_verbs)
+    while start < suffix_start and text[start] in "—-)）、":
+        start += 1
+    return start
+
+
+def _is_proper(prefix: str) -> bool:
+    """Whether a name's prefix names something (a place, a brand) rather than a kind."""
+    if not prefix:
+        return False
+    if any(p in prefix for p in _known_parks()):
+        return True
+    if any(len(w) >= 2 for _, _, w, _ in find_all(_region_automaton(), prefix)):
+        return True
+    freq = _jieba_freq()
+    # an out-of-vocabulary stretch of two or more characters is a proper name
+    i = 0
+    while i < len(prefix):
+        for L in (4, 3, 2):
+            w = prefix[i:i + L]
+            if len(w) == L and freq.get(w, 0) > 0:
+                i += L
+                break
+        else:
+            if i + 1 < len(prefix) and _CJK.match(prefix[i]) and _CJK.match(prefix[i + 1]) and freq.get(prefix[i], 0) < 5000000:
+                return True
+            i += 1
+    return False
+
+
+_ORG_TAILS = {"党委", "省委", "市委", "县委", "区委", "州委", "纪委", "团委", "工委", "党组", "政协"}
+_COMMON_TAILS = {"布局", "格局", "开局", "大局", "全部", "西部", "东部", "内部", "外部", "中部", "南部", "北部", "举办", "创办",
+                 "兴办", "主办", "承办", "公司", "中心", "重心", "核心", "处处", "到处", "之处", "好处", "办公", "结局", "当局", "局部",
+                 "干部", "部门", "基部", "头部", "全局", "支部", "总部", "本部", "分部", "尾部", "底部", "顶部", "上部", "下部",
+                 "联办", "督办", "代办", "帮办", "好办", "交办", "承办", "协办", "委托", "开办"}
+
+
+def find_named(text: str) -> list[EntityMention]:
+    """Parks, companies, bodies and projects found by their suffix."""
+    out: list[EntityMention] = []
+    suffixes = _suffixes()
+    ends: dict[int, tuple[int, str]] = {}
+    for s, e, word, etype in find_all(_suffix_automaton(), text):
+        if e not in ends or s < ends[e][0]:
+            ends[e] = (s, word)
+    for e, (s, suffix) in sorted(ends.items()):
+        # extend over a longer suffix that starts here (经开区 inside 昆明经开区…)
+        etype = suffixes[suffix]
+        nxt = text[e:e + 1]
+        if nxt and _CJK.match(nxt) and etype != "company" and text[e:e + 2] not in ("项目",):
+            # the suffix continues into a longer word (新区各园区 → 各): keep only when followed by a stop
+            if any(text[s:e + k] in suffixes for k in (1, 2, 3)):
+                continue
+        if len(suffix) == 1 or suffix in ("中心", "公司", "部", "办公室"):
+            tail = text[max(0, s - 1):e]
+            if tail in _COMMON_TAILS:
+                continue
+            # 部署: the suffix character ends an ordinary word
+            if len(suffix) == 1 and _common_word(text[s - 1:e], 200) and text[s - 1:e] not in suffixes and text[s - 1:e] not in _ORG_TAILS:
+                continue
+        # 办法, 委员, 厂房, 大学生: the suffix starts a longer ordinary word
+        longer = [text[s:e + k] for k in (1, 2) if e + k <= len(text)]
+        if any(_common_word(w, 20) and w not in suffixes for w in longer):
+            continue
+        start = _left_extend(text, e, s, 22 if etype == "company" else 16)
+        name = text[start:e]
+        prefix = text[start:s]
+        if not prefix and etype != "organization":
+            continue
+        if etype == "organization":
+            if len(name) < 2 or (len(suffix) == 1 and len(name) < 3):
+                continue
+            if _common_word(name, 100) and name not in ("省委", "市委", "县委", "区委", "州委", "国务院", "政协", "人大"):
+                continue
+        elif not _is_proper(prefix) and name not in _known_parks():
+            continue
+        out.append(EntityMention(name, start, e, etype, "", name))
+    out.extend(_projects(text))
+    for s, e, word, (etype, canon) in find_all(_lexicon_automaton(), text):
+        out.append(EntityMention(word, s, e, etype, "", canon))
+    return _dedupe_nested(out)
+
+
+_PROJECT = re.compile(r"项目")
+
+
+def _projects(text: str) -> list[EntityMention]:
+    out = []
+    for m in _PROJECT.finditer(text):
+        s, e = m.start(), m.end()
+        start = _left_extend(text, e, s, 20, allow_verbs=True)
+        prefix = text[start:s]
+        if len(prefix) < 2 or not _is_proper(prefix):
+            continue
+        out.append(EntityMention(text[start:e], start, e, "project", "", text[start:e]))
+    return out
+
+
+def _dedupe_nested(ms: list[EntityMention]) -> list[EntityMention]:
+    """Of several suffix names ending at the same place keep the longest; drop exact duplicates."""
+    ms.sort(key=lambda m: (m.char_start, -(m.char_end - m.char_start)))
+    out: list[EntityMention] = []
+    seen = set()
+    for m in ms:
+        k = (m.char_start, m.char_end, m.entity_type)
+        if k in seen:
+            continue
+        # same end, contained in a longer mention of the same type: drop
+        if any(o.char_end == m.char_end and o.char_start < m.char_start and o.entity_type == m.entity_type for o in ms):
+            continue
+        seen.add(k)
+        out.append(m)
+    return out
+
+
+# --- persons -------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _title_re() -> re.Pattern[str]:
+    titles = "|".join(sorted((re.escape(t) for t in _titles()), key=len, reverse=True))
+    return re.compile(rf"(?:{titles})")
+
+
+_SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|率队|一行|带队|主持|出席|参加|调研|作|在|与|等|到|赴|前往|会见|看望|走访|致辞|讲话|宣布|透露|建议|希望|要求|、|，|,|。|（|\()"
+_PERSON_AFTER_TITLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH})")
+
+
+def find_persons(text: str) -> list[EntityMention]:
+    out: list[EntityMention] = []
+    surnames = _surnames()
+    for m in _title_re().finditer(text):
+        after = text[m.end():m.end() + 8]
+        pm = _PERSON_AFTER_TITLE.match(after)
+        if not pm:
+            continue
+        name = pm.group(1)
+        if name[0] not in surnames or _common_word(name, 20) or name in _titles():
+            continue
+        ns = m.end()
+        chain_start, titles, org = _title_chain(text, m.start(), m.end())
+        out.append(EntityMention(name, ns, ns + len(name), "person", f"person:{name}", name,
+                                 titles=titles, org_surface=org, role_in_doc=_role(titles)))
+    return out
+
+
+def _title_chain(text: str, t_start: int, t_end: int) -> tuple[int, list[str], str | None]:
+    """党工委副书记、管委会副主任 → ['滇中新区党工委副书记', '管委会副主任'] with their org."""
+    sent_start = max(text.rfind(ch, 0, t_start) for ch in "。！？\n，,；") + 1
+    chain = text[sent_start:t_end]
+    # the chain is the run of titled segments separated by 、 right before the name
+    parts = chain.split("、")
+    titles: list[str] = []
+    for part in reversed(parts):
+        part = part.strip()
+        m = list(_title_re().finditer(part))
+        if not m or m[-1].end() != len(part):
+            break
+        # drop leading verbs/function words from the organisation part
+        start = _left_extend(part, len(part), m[-1].start(), 30)
+        titles.insert(0, part[start:])
+        if len(part) - start < len(part):
+            break
+    org = None
+    if titles:
+        first = titles[0]
+        tm = list(_title_re().finditer(first))
+        org = first[: tm[0].start()] or None if tm else None
+    return sent_start, titles, org
+
+
+def _role(titles: list[str]) -> str:
+    kinds = [_titles().get(t[-k:]) for t in titles for k in range(len(t), 0, -1) if t[-k:] in _titles()]
+    if any(k == "business" for k in kinds):
+        return "business"
+    if any(k == "academic" for k in kinds):
+        return "expert"
+    if any(k == "resident" for k in kinds):
+        return "resident"
+    return "official"
+
+
+def person_mentions(text: str, names: set[str]) -> list[EntityMention]:
+    """Every occurrence of already known person names."""
+    out = []
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            out.append(EntityMention(name, m.start(), m.end(), "person", f"person:{name}", name))
+    return out
+
+
+# --- keys ----------------------------------------------------------------
+
+_DASHES = str.maketrans({"-": "—", "–": "—", "－": "—", "（": "(", "）": ")"})
+
+
+def canonical_key(m: EntityMention) -> str:
+    """Cross-document identity of a named thing."""
+    if m.key:
+        return m.key
+    name = m.name.translate(_DASHES)
+    if m.entity_type == "park":
+        name = _known_parks().get(name, name)
+        for short, full in _abbreviations():
+            if name.endswith(short):
+                name = name[: -len(short)] + full
+        name = re.sub(r"^中国", "", name)
+        # strip a leading province (云南滇中新区 → 滇中新区) when the rest still names it
+        for prov in gazetteer.load_gazetteer().values():
+            if prov.level != "province":
+                continue
+            for a in prov.aliases:
+                if name.startswith(a) and len(name) - len(a) >= 4 and _is_proper(name[len(a):-2]):
+                    name = name[len(a):]
+                    break
+        return f"park:{name}"
+    if m.entity_type == "organization":
+        return f"organization:{_known_orgs().get(name, name)}"
+    return f"{m.entity_type}:{name}"
+
+
+def find_entities(text: str) -> list[EntityMention]:
+    """All entity mentions in one article body."""
+    mentions = find_regions(text) + find_named(text) + find_persons(text)
+    persons = {m.name for m in mentions if m.entity_type == "person"}
+    known = {(m.char_start, m.char_end) for m in mentions if m.entity_type == "person"}
+    for pm in person_mentions(text, persons):
+        if (pm.char_start, pm.char_end) not in known:
+            mentions.append(pm)
+    for m in mentions:
+        m.key = canonical_key(m)
+    mentions.sort(key=lambda m: (m.char_start, -(m.char_end - m.char_start)))
+    return mentions

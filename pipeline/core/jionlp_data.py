@@ -1,0 +1,42 @@
+"""Access to the data and rules that ship with jionlp.
+
+jionlp prints a banner on stdout when imported, which would corrupt JSON Lines
+output; imports go through ``quiet_import`` and data files are read from the
+installed package without importing it.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import io
+from functools import lru_cache
+from pathlib import Path
+
+
+@lru_cache(maxsize=1)
+def package_dir() -> Path:
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("jionlp is not installed")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def dictionary_file(name: str) -> bytes:
+    return (package_dir() / "dictionary" / name).read_bytes()
+
+
+def quiet_import(module: str):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return importlib.import_module(module)
+
+
+@lru_cache(maxsize=1)
+def surnames() -> str:
+    """jionlp's list of unambiguous single-character surnames."""
+    return quiet_import("jionlp.rule.rule_pattern").SINGLE_CHINESE_FAMILY_NAME
+
+
+@lru_cache(maxsize=1)
+def location_alias():
+    return quiet_import("jionlp.gadget.china_location_alias").GetChinaLocationAlias()

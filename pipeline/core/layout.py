@@ -1,0 +1,174 @@
+"""Layout repair: hard-wrapped lines into paragraphs, page furniture tagged.
+
+Input is normalised text of one file. Output is a list of ``Block``s: one per
+paragraph or one-line element (headline, byline, caption, navigation, footer…),
+each with a ``kind``. Nothing is dropped: furniture keeps its text and kind so
+it can be audited.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+TERMINAL = "。！？!?；;…”」』"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Named patterns for page furniture and web chrome.
+NAV_CRUMB = re.compile(r"^(?:您的位置|你的位置|当前位置|所在位置|位置)\s*[:：]|^首页\s*[>›»]|[>›»]\s*正文\s*$")
+VIEW_COUNTER = re.compile(r"^(?:\d+\s*次?(?:浏览|阅读|点击)|(?:浏览|阅读|点击)(?:量|数|次数)?\s*[:：]?\s*\d+)")
+PUBLISH_STAMP = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源)\s*[:：]")
+CONTINUATION = re.compile(r"^(?:上接|下转|转|接)(?:第)?\s*[一二三四五六七八九十\d]+\s*版|^\(?(?:上接|下转)[^)）]{0,8}[)）]?$")
+RELATED_HEADER = re.compile(
+    r"^(?:相关文章|相关新闻|相关阅读|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|热门文章|最新文章|猜你喜欢|更多新闻|为你推荐|推荐|精彩推荐|今日推荐|往期回顾)\s*[:：]?$"
+)
+CHROME = re.compile(r"^(?:直播|更多|更多》|直播更多》|返回顶部|分享到|打印|关闭|【打印】|【关闭】|上一篇|下一篇|扫一扫|点击查看|>>|-+|—+|·+)\s*\S{0,6}$")
+FOOTER = re.compile(r"(?:Copyright|©|版权所有|ICP备|ICP证|公网安备|侵权请联系|如有侵权|站长邮箱|联系我们|免责声明|不代表本站|本站声明|增值电信业务)", re.I)
+EDITOR_LINE = re.compile(r"^(?:责编|责任编辑|编辑|编审|终审|一审|二审|三审|初审|复审|校对|审核|美编|值班编辑)\s*[:：]\s*\S")
+PHOTO_CREDIT = re.compile(r"(?:(?:记者|通讯员|特约摄影|摄影)\s*\S{2,4}\s*(?:摄|/摄|供图)|[(（]\s*\S{2,8}\s*摄\s*[)）]|(?:图|图片)\s*[:：/]\s*\S{2,8}|\S{2,4}\s*摄)\s*$")
+SEPARATOR = re.compile(r"^[-—_=*·•\s]+$")
+TIMESTAMP_LINE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+
+
+@dataclass
+class Block:
+    text: str
+    kind: str = "text"  # text, nav, counter, continuation, related_header, chrome, footer, editor, credit, separator, timestamp
+    line_no: int = 0
+    gap_before: int = 0  # blank lines before this block
+
+
+def classify_line(line: str) -> str:
+    s = line.strip()
+    if not s:
+        return "blank"
+    if NAV_CRUMB.search(s):
+        return "nav"
+    if VIEW_COUNTER.match(s):
+        return "counter"
+    if CONTINUATION.match(s):
+        return "continuation"
+    if RELATED_HEADER.match(s):
+        return "related_header"
+    if FOOTER.search(s) and len(s) < 120:
+        return "footer"
+    if EDITOR_LINE.match(s) and len(s) < 40:
+        return "editor"
+    if TIMESTAMP_LINE.match(s):
+        return "timestamp"
+    if SEPARATOR.match(s):
+        return "separator"
+    if CHROME.match(s) and len(s) <= 8:
+        return "chrome"
+    if len(s) <= 40 and PHOTO_CREDIT.search(s) and not s.endswith(("。摄",)):
+        return "credit"
+    return "text"
+
+
+def display_width(line: str) -> int:
+    """Width in half-width cells: a hanzi is two, a digit one (how columns are set)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _is_full(line: str, width: int) -> bool:
+    return display_width(line) >= width - 3
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """Column width (display cells) if the text is hard-wrapped at a fixed width, else None."""
+    widths = [display_width(l) for l in lines if len(l.strip()) >= 4]
+    if len(widths) < 6:
+        return None
+    top = sorted(widths)[int(len(widths) * 0.8)]
+    if top > 110:
+        return None
+    full = sum(1 for n in widths if top - 3 <= n <= top + 1)
+    if full < len(widths) * 0.5:
+        return None
+    return top
+
+
+def _join(a: str, b: str) -> str:
+    """Join two pieces of one paragraph; a space only between Latin words."""
+    a = a.rstrip()
+    b = b.lstrip()
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+def _broken(par: str) -> bool:
+    """A paragraph cut mid-sentence (a page or column break inside it)."""
+    s = par.rstrip()
+    if not s or s[-1] in TERMINAL or s.endswith(("——", ":", "：")):
+        return False
+    if len(s) < 28:
+        return False
+    return bool(re.search(r"[，,。、；]", s))
+
+
+def repair_layout(text: str) -> list[Block]:
+    raw_lines = [l.rstrip() for l in text.split("\n")]
+    width = _wrap_width([l.strip() for l in raw_lines])
+    blocks: list[Block] = []
+    gap = 0
+    current: Block | None = None
+    for no, raw in enumerate(raw_lines):
+        line = raw.strip()
+        kind = classify_line(line)
+        if kind == "blank":
+            gap += 1
+            current = None
+            continue
+        if (
+            current is not None
+            and kind == "text"
+            and current.kind == "text"
+            and (
+                (width is not None and _is_full(current_last, width))
+                or (width is None and _broken(current.text) and not _starts_new(line))
+            )
+        ):
+            current.text = _join(current.text, line)
+            current_last = line
+            continue
+        current = Block(line, kind, no, gap)
+        current_last = line
+        blocks.append(current)
+        gap = 0
+    return _merge_broken_paragraphs(blocks)
+
+
+_NEW_START = re.compile(r"^(?:本报讯|本报记者|记者|通讯员|新华社|中新社|据|“|\d{1,2}月\d{1,2}日[，,]|近日|日前)")
+
+
+def _starts_new(line: str) -> bool:
+    return bool(_NEW_START.match(line))
+
+
+def _merge_broken_paragraphs(blocks: list[Block]) -> list[Block]:
+    """Rejoin a paragraph split by blank lines mid-sentence (PDF page/column breaks)."""
+    out: list[Block] = []
+    for i, b in enumerate(blocks):
+        nxt = blocks[i + 1].text if i + 1 < len(blocks) else ""
+        if (
+            out and b.kind == "text" and out[-1].kind == "text" and _broken(out[-1].text)
+            and not _starts_new(b.text)
+            and not (is_headline_like(b.text) and _starts_new(nxt))
+        ):
+            out[-1].text = _join(out[-1].text, b.text)
+            continue
+        out.append(b)
+    return out
+
+
+def is_headline_like(line: str) -> bool:
+    """Short, no sentence-final punctuation: a headline, kicker or subhead."""
+    s = line.strip()
+    if not s or len(s) > 48:
+        return False
+    if s[-1] in "。；;，,、：:" or s.endswith("……"):
+        return False
+    if s.count("，") + s.count(",") > 1 or "。" in s[:-1]:
+        return False
+    return bool(_CJK.search(s))

@@ -1,0 +1,338 @@
+"""Stage functions from text to warehouse-shaped records (plain dicts).
+
+Each function is one stage of the asset graph and is pure: the Dagster assets
+only move these records in and out of DuckDB.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from .articles import segment_page
+from .entities import EntityMention, find_entities
+from .quantities import Quantity, parse_quantities
+from .relations import find_relations
+from .text import decode_bytes, looks_traditional, normalise_text
+from .timex import find_times
+
+
+def short_hash(*parts: object) -> str:
+    h = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def document_id_for(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def entity_id_for(key: str) -> str:
+    return short_hash("entity", key)
+
+
+# --- stage 1: raw document -------------------------------------------------
+
+def read_document(data: bytes, source_path: str) -> dict:
+    """Decode and normalise one file. Raises text.UndecodableError."""
+    decoded = decode_bytes(data)
+    return {
+        "document_id": document_id_for(data),
+        "source_path": source_path,
+        "encoding": decoded.encoding,
+        "original_text": decoded.text,
+        "text": normalise_text(decoded.text),
+        "is_traditional": looks_traditional(decoded.text),
+        "n_bytes": len(data),
+        "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None),
+    }
+
+
+# --- stage 2: articles -----------------------------------------------------
+
+_QUANTITY_SEGMENTS = ("paragraph", "subhead")
+
+
+def split_articles(document_id: str, text: str) -> tuple[dict, list[dict], list[dict]]:
+    """(document fields, article rows, removed-furniture rows)."""
+    page = segment_page(text)
+    doc = {
+        "document_id": document_id,
+        "source_name": page.source_name,
+        "published_date": page.published_date,
+        "published_date_inferred": bool(page.published_date_inferred),
+    }
+    articles = []
+    for art in page.articles:
+        articles.append({
+            "article_id": f"{document_id}-{art.seq:03d}",
+            "document_id": document_id,
+            "seq": art.seq,
+            "title": art.title,
+            "kicker": " ".join(art.kickers),
+            "subtitle": " ".join(art.subtitles),
+            "reporters": list(art.reporters),
+            "photographers": list(art.photographers),
+            "editors": [f"{r}:{n}" for r, n in art.editors],
+            "byline_people": [f"{r}:{n}" for r, n in art.byline_people],
+            "published_date": art.published_date,
+            "published_date_inferred": bool(art.published_date_inferred),
+            "body": art.body,
+            "segments": [{"kind": k, "start": s, "end": e} for k, s, e in art.spans()],
+            "is_boilerplate": art.is_boilerplate,
+            "is_continuation": art.continued,
+        })
+    furniture = [
+        {"document_id": document_id, "kind": b.kind, "text": b.text, "line_no": b.line_no}
+        for b in page.furniture
+    ]
+    return doc, articles, furniture
+
+
+# --- stage 3: entities -----------------------------------------------------
+
+def extract_entities(article: dict) -> tuple[list[dict], list[dict]]:
+    """(mention rows, person-role rows) for one article."""
+    body = article["body"]
+    mentions = find_entities(body)
+    byline = _byline_mentions(article, body, {(m.char_start, m.char_end) for m in mentions})
+    mentions.extend(byline)
+    rows = [_mention_row(article, m) for m in mentions]
+    roles: list[dict] = []
+    seen = set()
+    for m in mentions:
+        if m.entity_type != "person" or not m.titles:
+            continue
+        org_key = None
+        for title in m.titles:
+            org_surface, bare = _split_title(title, m.org_surface)
+            org_key = _org_key(org_surface, mentions) or org_key
+            k = (m.key, title)
+            if k in seen:
+                continue
+            seen.add(k)
+            roles.append({
+                "person_key": m.key, "person_name": m.name, "title": title, "bare_title": bare,
+                "org_surface": org_surface or "", "org_key": org_key, "article_id": article["article_id"],
+                "role_in_doc": m.role_in_doc or "official",
+            })
+    return rows, roles
+
+
+def _split_title(title: str, default_org: str | None) -> tuple[str | None, str]:
+    from .entities import _title_re
+
+    ms = list(_title_re().finditer(title))
+    if not ms:
+        return default_org, title
+    first = ms[0]
+    org = title[: first.start()] or None
+    return org, title[first.start():]
+
+
+def _org_key(org_surface: str | None, mentions: list[EntityMention]) -> str | None:
+    if not org_surface:
+        return None
+    best = None
+    for m in mentions:
+        if m.entity_type in ("organization", "park", "company", "region") and org_surface.endswith(m.surface):
+            if best is None or len(m.surface) > len(best.surface):
+                best = m
+    return best.key if best else None
+
+
+def _byline_mentions(article: dict, body: str, taken: set[tuple[int, int]]) -> list[EntityMention]:
+    from .articles import _roles
+
+    out: list[EntityMention] = []
+    roles = _roles()
+    for pair in article.get("byline_people", []):
+        role, _, name = pair.partition(":")
+        pos = body.find(name)
+        while pos >= 0 and (pos, pos + len(name)) in taken:
+            pos = body.find(name, pos + 1)
+        m = EntityMention(name, pos if pos >= 0 else -1, pos + len(name) if pos >= 0 else -1, "person",
+                          f"person:{name}", name, titles=[role], role_in_doc=roles.get(role, "reporter"))
+        out.append(m)
+        if pos >= 0:
+            taken.add((pos, pos + len(name)))
+    return out
+
+
+def _mention_row(article: dict, m: EntityMention) -> dict:
+    return {
+        "entity_key": m.key,
+        "entity_id": entity_id_for(m.key),
+        "entity_type": m.entity_type,
+        "name": m.name,
+        "surface": m.surface,
+        "document_id": article["document_id"],
+        "article_id": article["article_id"],
+        "char_start": m.char_start if m.char_start >= 0 else None,
+        "char_end": m.char_end if m.char_end >= 0 else None,
+        "region_level": m.region_level,
+        "admin_code": m.admin_code,
+        "parent_key": m.parent_key,
+        "corrected_from": m.corrected_from,
+        "role_in_doc": m.role_in_doc,
+    }
+
+
+# --- stage 4: quantities ---------------------------------------------------
+
+_SUBJECT_TYPES = {"project": 5, "company": 4, "park": 3, "region": 2, "organization": 1}
+
+
+def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
+    body = article["body"]
+    ref = article.get("published_date")
+    if isinstance(ref, datetime):
+        ref = ref.date()
+    allowed = [(s["start"], s["end"]) for s in article["segments"] if s["kind"] in _QUANTITY_SEGMENTS]
+    times = find_times(body, ref)
+    quantities = [q for q in parse_quantities(body, ref, times)
+                  if any(s <= q.char_start and q.char_end <= e for s, e in allowed)]
+    spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in _SUBJECT_TYPES]
+    main = _main_subject(spans)
+    rows = []
+    for q in quantities:
+        subject = _subject(body, q, spans) or main
+        rows.append(_quantity_row(article, q, subject, bool(article.get("published_date_inferred"))))
+    return rows
+
+
+def _outermost(spans: list[dict]) -> list[dict]:
+    return [m for m in spans if not any(
+        o is not m and o["char_start"] <= m["char_start"] and m["char_end"] <= o["char_end"]
+        and (o["char_end"] - o["char_start"]) > (m["char_end"] - m["char_start"]) for o in spans)]
+
+
+def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
+    sent_start = q.sentence_start
+    in_sentence = _outermost([m for m in spans if sent_start <= m["char_start"] and m["char_end"] <= q.char_start])
+    if in_sentence:
+        return max(in_sentence, key=lambda m: (m["char_end"], _SUBJECT_TYPES[m["entity_type"]]))
+    para_start = body.rfind("\n", 0, sent_start) + 1
+    earlier = _outermost([m for m in spans if para_start <= m["char_start"] and m["char_end"] <= sent_start])
+    if earlier:
+        return max(earlier, key=lambda m: (m["char_end"], _SUBJECT_TYPES[m["entity_type"]]))
+    return None
+
+
+def _main_subject(spans: list[dict]) -> dict | None:
+    counts: dict[str, list] = {}
+    for m in _outermost(spans):
+        if m["entity_type"] in ("park", "region", "company", "project"):
+            counts.setdefault(m["entity_key"], []).append(m)
+    if not counts:
+        return None
+    key = max(counts, key=lambda k: (len(counts[k]), -counts[k][0]["char_start"]))
+    return counts[key][0]
+
+
+def _quantity_row(article: dict, q: Quantity, subject: dict | None, date_inferred: bool) -> dict:
+    return {
+        "quantity_id": short_hash(article["article_id"], q.char_start, q.char_end),
+        "document_id": article["document_id"],
+        "article_id": article["article_id"],
+        "metric_code": q.metric_code,
+        "subject_entity_id": subject["entity_id"] if subject else None,
+        "subject_name": subject["name"] if subject else None,
+        "value": q.value,
+        "value_high": q.value_high,
+        "unit_code": q.unit_code,
+        "qualifier": q.qualifier,
+        "counted": q.counted,
+        "raw_text": q.raw_text,
+        "raw_value": q.raw_value,
+        "raw_unit": q.raw_unit,
+        "period_start": q.period_start,
+        "period_end": q.period_end,
+        "period_label": q.period_label,
+        "period_inferred": bool(q.period_inferred and date_inferred),
+        "status": q.status,
+        "comparison": q.comparison,
+        "sentence": q.sentence,
+        "char_start": q.char_start,
+        "char_end": q.char_end,
+        "confidence": q.confidence,
+        "is_boilerplate": bool(article.get("is_boilerplate")),
+    }
+
+
+# --- stage 5: relations ----------------------------------------------------
+
+def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
+    body = article["body"]
+    ref = article.get("published_date")
+    if isinstance(ref, datetime):
+        ref = ref.date()
+    ems = [EntityMention(m["surface"], m["char_start"], m["char_end"], m["entity_type"], m["entity_key"], m["name"])
+           for m in mentions if m.get("char_start") is not None]
+    rows = []
+    for r in find_relations(body, ems, find_times(body, ref)):
+        rows.append({
+            "relation_id": short_hash(article["article_id"], r.relation_type, r.char_start, r.description),
+            "relation_type": r.relation_type,
+            "article_id": article["article_id"],
+            "document_id": article["document_id"],
+            "description": r.description,
+            "event_date": r.event_date,
+            "party_entity_ids": [entity_id_for(k) for k in r.party_keys],
+            "party_keys": r.party_keys,
+            "sentence": r.sentence,
+        })
+    return rows
+
+
+def json_value(v: object) -> object:
+    if isinstance(v, Decimal):
+        from .numbers import decimal_to_json
+
+        return decimal_to_json(v)
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return v
+
+
+def entity_rows(mentions: list[dict]) -> list[dict]:
+    """Dimension rows for the entities mentioned, plus the regions above them.
+
+    Regions link to their parent up to the province; a park, company or
+    project links to the outermost region written inside its name
+    (昆明经开区 → 昆明市).
+    """
+    from . import gazetteer
+
+    out: dict[str, dict] = {}
+
+    def add(key: str, etype: str, name: str, level: str | None, code: str | None, parent_key: str | None, doc: str) -> None:
+        row = {
+            "entity_key": key, "entity_id": entity_id_for(key), "entity_type": etype, "name": name,
+            "region_level": level, "admin_code": code,
+            "parent_entity_id": entity_id_for(parent_key) if parent_key else None, "document_id": doc,
+        }
+        out[f"{key}\x1f{name}\x1f{len(out)}"] = row
+
+    by_article: dict[str, list[dict]] = {}
+    for m in mentions:
+        by_article.setdefault(m["article_id"], []).append(m)
+    seen_regions: set[str] = set()
+    for m in mentions:
+        parent_key = m.get("parent_key")
+        if m["entity_type"] != "region" and m.get("char_start") is not None:
+            inner = [r for r in by_article[m["article_id"]] if r["entity_type"] == "region"
+                     and r.get("char_start") is not None and r.get("region_level") != "foreign_country"
+                     and m["char_start"] <= r["char_start"] and r["char_end"] <= m["char_end"]
+                     and (r["char_start"], r["char_end"]) != (m["char_start"], m["char_end"])]
+            if inner:
+                parent_key = max(inner, key=lambda r: r["char_end"] - r["char_start"])["entity_key"]
+        add(m["entity_key"], m["entity_type"], m["name"], m.get("region_level"), m.get("admin_code"), parent_key, m["document_id"])
+        if m["entity_type"] == "region" and m["entity_key"].startswith("region:"):
+            rid = m["entity_key"].split(":", 1)[1]
+            for anc in gazetteer.ancestors(rid)[1:]:
+                if anc.region_id in seen_regions:
+                    continue
+                seen_regions.add(anc.region_id)
+                add(f"region:{anc.region_id}", "region", anc.name, anc.level, anc.admin_code,
+                    f"region:{anc.parent_id}" if anc.parent_id else None, m["document_id"])
+    return list(out.values())

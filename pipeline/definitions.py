@@ -1,0 +1,32 @@
+"""The Dagster code location: every asset, check, job, schedule, sensor and resource."""
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from . import settings
+from .defs import assets
+from .defs.automation import daily_refresh, input_folder_sensor, refresh_job
+from .defs.checks import warehouse_checks
+from .defs.resources import PipelinePaths
+
+
+def _work_db() -> str:
+    p = settings.work_db_path()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return str(p)
+
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([assets]),
+    asset_checks=warehouse_checks,
+    jobs=[refresh_job],
+    schedules=[daily_refresh],
+    sensors=[input_folder_sensor],
+    resources={
+        "duckdb": DuckDBResource(database=_work_db()),
+        "paths": PipelinePaths(),
+    },
+    # One writer at a time on the staging database: run steps in one process.
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,46 @@
+"""Refresh job, daily schedule and a sensor on the input folder."""
+
+import hashlib
+import json
+import os
+
+import dagster as dg
+
+from .. import settings
+from .assets import scan_input
+
+refresh_job = dg.define_asset_job(
+    "refresh_warehouse", selection=dg.AssetSelection.all(),
+    description="Process new or changed input files and publish the warehouse.",
+)
+
+daily_refresh = dg.ScheduleDefinition(
+    name="daily_refresh", job=refresh_job, cron_schedule="0 6 * * *", execution_timezone="Asia/Shanghai",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
+)
+
+
+def folder_fingerprint(folder) -> tuple[str, int]:
+    """Names, sizes and modification times of every input file, hashed."""
+    entries = []
+    for p in scan_input(folder):
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        entries.append((str(p), st.st_size, st.st_mtime_ns))
+    digest = hashlib.sha256(json.dumps(entries).encode()).hexdigest()
+    return digest, len(entries)
+
+
+@dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts a refresh when files appear in or change under PIPELINE_INPUT_DIR.")
+def input_folder_sensor(context: dg.SensorEvaluationContext):
+    folder = settings.input_dir()
+    if not folder.is_dir():
+        return dg.SkipReason(f"input folder {folder} does not exist")
+    digest, n = folder_fingerprint(folder)
+    if context.cursor == digest:
+        return dg.SkipReason(f"no change in {n} files")
+    context.update_cursor(digest)
+    return dg.RunRequest(run_key=digest, tags={"trigger": "input_folder", "files": str(n)})

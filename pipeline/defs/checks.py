@@ -1,0 +1,24 @@
+"""Blocking data-quality checks on the candidate warehouse: a failure stops publication."""
+
+import dagster as dg
+
+from .. import warehouse
+from .assets import warehouse_tables
+from .metadata import markdown_table
+from .resources import PipelinePaths
+
+
+def _make_check(check: warehouse.Check) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=warehouse_tables, name=check.name, description=check.description, blocking=True)
+    def _check(paths: PipelinePaths) -> dg.AssetCheckResult:
+        n, rows = warehouse.run_check(paths.candidate(), check)
+        meta = {"offending_rows": n}
+        if rows:
+            meta["sample"] = dg.MetadataValue.md(markdown_table(rows, [f"c{i}" for i in range(len(rows[0]))]))
+        return dg.AssetCheckResult(passed=n == 0, metadata=meta,
+                                   severity=dg.AssetCheckSeverity.ERROR)
+
+    return _check
+
+
+warehouse_checks = [_make_check(c) for c in warehouse.CHECKS]

@@ -1,0 +1,32 @@
+"""Where the pipeline reads and writes: environment variables with defaults."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .core.reference import REPO_ROOT
+
+
+def input_dir() -> Path:
+    return Path(os.environ.get("PIPELINE_INPUT_DIR", REPO_ROOT / "seeds" / "documents")).expanduser()
+
+
+def warehouse_path() -> Path:
+    return Path(os.environ.get("PIPELINE_WAREHOUSE", REPO_ROOT / "warehouse" / "warehouse.duckdb")).expanduser()
+
+
+def build_dir(warehouse: Path | None = None) -> Path:
+    """Working files live beside the published warehouse (same filesystem: atomic rename)."""
+    w = warehouse or warehouse_path()
+    return w.parent / f".{w.stem}.build"
+
+
+def work_db_path(warehouse: Path | None = None) -> Path:
+    return build_dir(warehouse) / "work.duckdb"
+
+
+def candidate_path(warehouse: Path | None = None) -> Path:
+    return build_dir(warehouse) / "candidate.duckdb"
+
+
+SQL_DIR = REPO_ROOT / "sql"

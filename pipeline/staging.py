@@ -1,0 +1,164 @@
+"""Staging tables in the working database: schemas and bulk writes via Arrow.
+
+Document text never reaches SQL as SQL: rows go in as Arrow tables, filters as
+bound parameters.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable
+
+import duckdb
+import pyarrow as pa
+
+VALUE = pa.decimal128(38, 10)
+_Q = Decimal("1e-10")
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "stg_file": pa.schema([
+        ("source_path", pa.string()), ("document_id", pa.string()), ("size", pa.int64()),
+        ("mtime_ns", pa.int64()), ("status", pa.string()), ("seen_at", pa.timestamp("us")),
+    ]),
+    "stg_document": pa.schema([
+        ("document_id", pa.string()), ("source_path", pa.string()), ("encoding", pa.string()),
+        ("original_text", pa.string()), ("text", pa.string()), ("is_traditional", pa.bool_()),
+        ("n_bytes", pa.int64()), ("ingested_at", pa.timestamp("us")),
+    ]),
+    "stg_quarantine": pa.schema([
+        ("source_path", pa.string()), ("reason", pa.string()), ("detected_at", pa.timestamp("us")),
+        ("size", pa.int64()), ("mtime_ns", pa.int64()),
+    ]),
+    "stg_document_meta": pa.schema([
+        ("document_id", pa.string()), ("source_name", pa.string()), ("published_date", pa.date32()),
+        ("published_date_inferred", pa.bool_()),
+    ]),
+    "stg_article": pa.schema([
+        ("article_id", pa.string()), ("document_id", pa.string()), ("seq", pa.int32()), ("title", pa.string()),
+        ("kicker", pa.string()), ("subtitle", pa.string()), ("reporters", pa.list_(pa.string())),
+        ("photographers", pa.list_(pa.string())), ("editors", pa.list_(pa.string())),
+        ("byline_people", pa.list_(pa.string())), ("published_date", pa.date32()),
+        ("published_date_inferred", pa.bool_()), ("body", pa.string()),
+        ("segments", pa.list_(pa.struct([("kind", pa.string()), ("start", pa.int32()), ("end", pa.int32())]))),
+        ("is_boilerplate", pa.bool_()), ("is_continuation", pa.bool_()),
+    ]),
+    "stg_furniture": pa.schema([
+        ("document_id", pa.string()), ("kind", pa.string()), ("text", pa.string()), ("line_no", pa.int32()),
+    ]),
+    "stg_mention": pa.schema([
+        ("entity_key", pa.string()), ("entity_id", pa.string()), ("entity_type", pa.string()), ("name", pa.string()),
+        ("surface", pa.string()), ("document_id", pa.string()), ("article_id", pa.string()),
+        ("char_start", pa.int32()), ("char_end", pa.int32()), ("region_level", pa.string()),
+        ("admin_code", pa.string()), ("parent_key", pa.string()), ("corrected_from", pa.string()),
+        ("role_in_doc", pa.string()),
+    ]),
+    "stg_entity": pa.schema([
+        ("entity_key", pa.string()), ("entity_id", pa.string()), ("entity_type", pa.string()), ("name", pa.string()),
+        ("region_level", pa.string()), ("admin_code", pa.string()), ("parent_entity_id", pa.string()),
+        ("document_id", pa.string()),
+    ]),
+    "stg_person_role": pa.schema([
+        ("person_key", pa.string()), ("person_entity_id", pa.string()), ("person_name", pa.string()),
+        ("title", pa.string()), ("bare_title", pa.string()), ("org_surface", pa.string()),
+        ("org_entity_id", pa.string()), ("article_id", pa.string()), ("document_id", pa.string()),
+        ("role_in_doc", pa.string()),
+    ]),
+    "stg_quantity": pa.schema([
+        ("quantity_id", pa.string()), ("document_id", pa.string()), ("article_id", pa.string()),
+        ("metric_code", pa.string()), ("subject_entity_id", pa.string()), ("subject_name", pa.string()),
+        ("value", VALUE), ("value_high", VALUE), ("unit_code", pa.string()), ("qualifier", pa.string()),
+        ("counted", pa.string()), ("raw_text", pa.string()), ("raw_value", pa.string()), ("raw_unit", pa.string()),
+        ("period_start", pa.date32()), ("period_end", pa.date32()), ("period_label", pa.string()),
+        ("period_inferred", pa.bool_()), ("status", pa.string()), ("comparison", pa.string()),
+        ("sentence", pa.string()), ("char_start", pa.int32()), ("char_end", pa.int32()),
+        ("confidence", pa.float64()), ("is_boilerplate", pa.bool_()),
+    ]),
+    "stg_relation": pa.schema([
+        ("relation_id", pa.string()), ("relation_type", pa.string()), ("article_id", pa.string()),
+        ("document_id", pa.string()), ("description", pa.string()), ("event_date", pa.string()),
+        ("party_entity_ids", pa.list_(pa.string())), ("party_keys", pa.list_(pa.string())), ("sentence", pa.string()),
+    ]),
+    "stg_stage_done": pa.schema([("stage", pa.string()), ("document_id", pa.string())]),
+}
+
+# Tables whose rows belong to one document: dropped when the document is superseded.
+PER_DOCUMENT = ("stg_document", "stg_document_meta", "stg_article", "stg_furniture", "stg_mention",
+                "stg_entity", "stg_person_role", "stg_quantity", "stg_relation", "stg_stage_done")
+
+
+def _arrow_type_sql(t: pa.DataType) -> str:
+    if pa.types.is_string(t):
+        return "VARCHAR"
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_int32(t):
+        return "INTEGER"
+    if pa.types.is_int64(t):
+        return "BIGINT"
+    if pa.types.is_float64(t):
+        return "DOUBLE"
+    if pa.types.is_date32(t):
+        return "DATE"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMP"
+    if pa.types.is_decimal(t):
+        return f"DECIMAL({t.precision},{t.scale})"
+    if pa.types.is_list(t):
+        return _arrow_type_sql(t.value_type) + "[]"
+    if pa.types.is_struct(t):
+        return "STRUCT(" + ", ".join(f'"{f.name}" {_arrow_type_sql(f.type)}' for f in t) + ")"
+    raise TypeError(t)
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name, schema in SCHEMAS.items():
+        cols = ", ".join(f'"{f.name}" {_arrow_type_sql(f.type)}' for f in schema)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+
+
+def _prepare(rows: Iterable[dict], schema: pa.Schema) -> list[dict]:
+    decimals = [f.name for f in schema if pa.types.is_decimal(f.type)]
+    out = []
+    for r in rows:
+        r = {f.name: r.get(f.name) for f in schema}
+        for d in decimals:
+            if r[d] is not None:
+                r[d] = Decimal(r[d]).quantize(_Q)
+        out.append(r)
+    return out
+
+
+def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
+    """Bulk-append rows through Arrow (no row-by-row INSERT)."""
+    if not rows:
+        return 0
+    schema = SCHEMAS[table]
+    arrow = pa.Table.from_pylist(_prepare(rows, schema), schema=schema)
+    con.register("_incoming", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")
+    finally:
+        con.unregister("_incoming")
+    return arrow.num_rows
+
+
+def delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) -> None:
+    if not document_ids:
+        return
+    ids = pa.table({"document_id": pa.array(document_ids, pa.string())})
+    con.register("_gone", ids)
+    try:
+        for table in PER_DOCUMENT:
+            con.execute(f"DELETE FROM {table} WHERE document_id IN (SELECT document_id FROM _gone)")
+    finally:
+        con.unregister("_gone")
+
+
+def pending(con: duckdb.DuckDBPyConnection, stage: str) -> list[str]:
+    """Documents not yet processed by ``stage``."""
+    return [r[0] for r in con.execute(
+        "SELECT document_id FROM stg_document WHERE document_id NOT IN "
+        "(SELECT document_id FROM stg_stage_done WHERE stage = ?) ORDER BY document_id", [stage]).fetchall()]
+
+
+def mark_done(con: duckdb.DuckDBPyConnection, stage: str, document_ids: list[str]) -> None:
+    append(con, "stg_stage_done", [{"stage": stage, "document_id": d} for d in document_ids])

@@ -1,0 +1,112 @@
+"""Layout repair and segmentation on the bundled pages and on pages the tests write."""
+import json
+from datetime import date
+
+from conftest import SHARED, corpus_file
+
+from pipeline.core.articles import parse_byline, segment_page
+from pipeline.core.layout import repair_layout
+from pipeline.core.text import normalise_text
+
+
+def page(prefix):
+    return segment_page(normalise_text(corpus_file(prefix).read_text(encoding="utf-8")))
+
+
+def test_gold_titles_dates_and_reporters():
+    gold = [json.loads(l) for l in (SHARED / "gold-dev" / "documents.jsonl").read_text().splitlines() if l.strip()]
+    for g in gold:
+        p = page(g["doc"][:3])
+        main = [a for a in p.articles if not a.is_boilerplate]
+        assert [a.title for a in main] == g["articles"]
+        bp = [a.title for a in p.articles if a.is_boilerplate]
+        assert bp == g["boilerplate_titles"]
+        reporters = [r for a in main for r in a.reporters]
+        assert reporters == g["reporters"]
+        if g["published"]:
+            assert p.published_date.isoformat() == g["published"] and not p.published_date_inferred
+        else:
+            assert p.published_date.isoformat().startswith(g["published_inferred"]) and p.published_date_inferred
+        assert p.source_name == g["source"]
+
+
+def test_newspaper_page_splits_into_bylined_articles():
+    p = page("000")
+    titles = [a.title for a in p.articles]
+    assert titles[:3] == ["拓展联动合作新领域 构筑共同发展新格局", "新区领导率队赴福州厦门招商引资", "新区举办工业设计专题培训讲座"]
+    assert p.articles[0].kickers == ["滇中新区与西部5个国家级新区签订战略合作协议——"]
+    assert p.articles[1].reporters == ["喻劲猛", "付怀旭"]
+    cont = [a for a in p.articles if a.continued]
+    assert cont and all(a.title for a in cont)
+
+
+def test_paragraph_broken_by_blank_lines_is_rejoined():
+    p = page("000")
+    body = p.articles[0].body
+    assert "营商环境提升等9个方面。" in body
+    assert "打通国家新区高端装备" in body
+
+
+def wrap_column(paragraph: str, width: int) -> list[str]:
+    """Set a paragraph in a column ``width`` cells wide, as a PDF text layer shows it."""
+    from pipeline.core.layout import display_width
+
+    lines, cur = [], ""
+    for ch in paragraph:
+        if display_width(cur + ch) > width:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    return lines + [cur] if cur else lines
+
+
+def test_narrow_column_hard_wraps_are_joined():
+    paras = [
+        "本报讯（记者 李燕）近日，记者从安宁市禄脿街道获悉，2024年，禄脿街道招商引资到位资金预计完成11亿元，同比增长116.96%。",
+        "截至目前，洽谈招商引资项目17个，签订重点投资协议4个，总投资2.52亿元；新开工项目5个，总投资24.73亿元。",
+        "全州投资促进系统围绕鸿新新能源年产20GW硅棒项目开展服务，推动项目早日建成投产。",
+    ]
+    lines = ["禄脿街道招商引资", "同比增长116.96%"]
+    for p in paras:
+        lines.extend(wrap_column(p, 26))
+    page = segment_page("\n".join(lines) + "\n")
+    assert len(page.articles) == 1
+    art = page.articles[0]
+    assert art.title == "同比增长116.96%" and art.kickers == ["禄脿街道招商引资"]
+    assert art.reporters == ["李燕"]
+    body_paras = [s for s in art.body.split("\n")]
+    for p in paras:
+        assert p in art.body
+    assert "年产20GW硅棒" in art.body
+
+
+def test_web_chrome_is_tagged_not_lost():
+    text = ("您的位置: 首页 > 新闻 >\n\n园区签约项目12个\n\n100次浏览  发布时间:2024-03-02 10:00:00\n\n"
+            "3月1日，园区签约项目12个，总投资30亿元。\n\n责编:张三\n\n相关文章\n\n另一条新闻标题\n这是摘要...\n2024-03-01 09:00:00\n\n"
+            "Copyright © 某网站 京ICP备12345678号\n")
+    p = segment_page(text)
+    main = [a for a in p.articles if not a.is_boilerplate]
+    assert [a.title for a in main] == ["园区签约项目12个"]
+    assert main[0].editors == [("责编", "张三")]
+    assert p.published_date == date(2024, 3, 2) and not p.published_date_inferred
+    kinds = {b.kind for b in p.furniture}
+    assert {"nav", "counter", "related_header", "footer"} <= kinds
+    bp = [a for a in p.articles if a.is_boilerplate]
+    assert bp[0].title == "另一条新闻标题" and bp[0].stamp_date == date(2024, 3, 1)
+
+
+def test_photo_credit_and_continuation_marker():
+    blocks = repair_layout("沪滇临港昆明科技城。记者王俊星 摄\n\n上接一版\n\n正文第一段。\n")
+    assert [b.kind for b in blocks] == ["credit", "continuation", "text"]
+
+
+def test_byline_parsing():
+    assert parse_byline("本报讯（记者 喻劲猛 通讯员 付怀旭）近日") == [("记者", "喻劲猛"), ("通讯员", "付怀旭")]
+    assert parse_byline("本报讯(实习生 杨青娜 记者 熊明)近日") == [("实习生", "杨青娜"), ("记者", "熊明")]
+    assert parse_byline("本报记者 李向雄 张雁群 熊明") == [("记者", "李向雄"), ("记者", "张雁群"), ("记者", "熊明")]
+    assert parse_byline("昆明日报全媒体记者:贾献培") == [("全媒体记者", "贾献培")]
+
+
+def test_inferred_date_from_dateline_and_year():
+    p = page("002")
+    assert p.published_date == date(2022, 5, 8) and p.published_date_inferred

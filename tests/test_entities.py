@@ -1,0 +1,67 @@
+from conftest import find_article
+
+from pipeline.core.entities import find_entities, find_regions
+
+
+def by_surface(mentions):
+    return {m.surface: m for m in mentions}
+
+
+def test_regions_resolve_with_codes_and_context():
+    ms = by_surface(find_regions("昆明市托管西双版纳州磨憨镇，禄劝、寻甸、安宁、东川等县(市)区积极响应。"))
+    assert ms["昆明市"].admin_code == "530100" and ms["昆明市"].region_level == "prefecture"
+    assert ms["西双版纳州"].name == "西双版纳傣族自治州" and ms["西双版纳州"].admin_code == "532800"
+    assert ms["磨憨镇"].region_level == "township"
+    assert ms["安宁"].admin_code == "530181"  # Anning in Kunming, not Lanzhou's 安宁区
+    assert ms["禄劝"].name == "禄劝彝族苗族自治县"
+
+
+def test_short_form_without_context_is_not_guessed():
+    # 安宁 alone is also an ordinary word ("peace")
+    assert [m for m in find_regions("社会安宁祥和") if m.surface == "安宁"] == []
+
+
+def test_township_typo_corrected_within_parent():
+    ms = [m for m in find_regions("记者从安宁市禄脰街道获悉") if m.region_level == "township"]
+    assert len(ms) == 1
+    assert ms[0].surface == "禄脰街道" and ms[0].name == "禄脿街道" and ms[0].corrected_from == "禄脰街道"
+
+
+def test_foreign_country():
+    ms = by_surface(find_regions("成功拿下一笔来自阿尔及利亚的重要订单，出口老挝"))
+    assert ms["阿尔及利亚"].region_level == "foreign_country"
+    assert ms["老挝"].key == "country:老挝"
+
+
+def test_parks_companies_and_cross_document_keys():
+    text = "云南滇中新区与重庆两江新区签订战略合作协议。推动维先农业(科技)云南有限公司在沪滇临港昆明科技城落地。滇中新区表示。"
+    ms = find_entities(text)
+    parks = {m.surface: m.key for m in ms if m.entity_type == "park"}
+    assert parks["云南滇中新区"] == parks["滇中新区"]
+    assert "重庆两江新区" in parks and "沪滇临港昆明科技城" in parks
+    companies = [m.surface for m in ms if m.entity_type == "company"]
+    assert companies == ["维先农业(科技)云南有限公司"]
+
+
+def test_city_and_park_stay_apart():
+    ms = find_entities("安宁市委常委介绍，安宁产业园区累计外出招商23次。")
+    keys = {m.surface: m.key for m in ms}
+    assert keys["安宁产业园区"].startswith("park:")
+    assert keys.get("安宁市", "region:530181") != keys["安宁产业园区"]
+
+
+def test_persons_with_title_chain():
+    ms = find_entities("近日，滇中新区党工委副书记、管委会副主任杨东伟率队赴福州、厦门开展招商引资。杨东伟表示，希望合作。")
+    persons = [m for m in ms if m.entity_type == "person"]
+    assert {m.surface for m in persons} == {"杨东伟"} and len(persons) == 2
+    titled = next(m for m in persons if m.titles)
+    assert titled.titles == ["滇中新区党工委副书记", "管委会副主任"]
+
+
+def test_gold_dev_article_entities(corpus_articles):
+    art = find_article(corpus_articles["001"], "云南五华产业园党工委委员")
+    ms = find_entities(art["body"])
+    names = {(m.entity_type, m.name) for m in ms}
+    for expected in [("person", "陈旋"), ("company", "云南雅酌酒业有限公司"), ("company", "中国铁塔昆明公司"),
+                     ("park", "沪滇临港昆明科技城"), ("region", "五华区"), ("organization", "昆明日报")]:
+        assert expected in names, expected

@@ -1,0 +1,150 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from pipeline.core.quantities import parse_quantities
+
+REF = date(2025, 5, 8)
+
+
+def one(text, ref=REF, **expect):
+    qs = parse_quantities(text, ref)
+    assert len(qs) == 1, [q.raw_text for q in qs]
+    q = qs[0]
+    for k, v in expect.items():
+        assert getattr(q, k) == v, (k, getattr(q, k), v)
+    assert text[q.char_start:q.char_end] == q.raw_text
+    return q
+
+
+def test_funds_in_place_with_relative_period():
+    one("今年1至10月，安宁产业园区完成全口径到位资金52.17亿元。", date(2024, 12, 11),
+        value=Decimal(5217000000), unit_code="CNY", metric_code="funds_in_place", status="actual",
+        period_label="2024-01/2024-10")
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("竞拍47.03亩土地", Decimal("47.03") * 2000 / 3, "m2"),
+    ("建设5.18万平方米标准厂房", Decimal(51800), "m2"),
+    ("实际利用外资1.4亿美元", Decimal(140000000), "USD"),
+    ("产能为3万吨/年无水氟化氢", Decimal(30000), "t/yr"),
+    ("鸿新新能源年产20GW硅棒", Decimal(20) * 10 ** 9, "W"),
+    ("完成新建改建农村公路600.255公里", Decimal("600.255"), "km"),
+    ("全市“雨露计划”补助已发放13080人次", Decimal(13080), "person_time"),
+    ("完成率167.5%", Decimal("167.5"), "percent"),
+    ("增速回落1.2个百分点", Decimal("1.2"), "pp"),
+    ("年发电量超过2亿千瓦时", Decimal(2 * 10 ** 11), "Wh"),
+    ("占全省园区的三分之一", None, None),
+])
+def test_units(text, value, unit):
+    qs = parse_quantities(text, REF)
+    if value is None:
+        return
+    assert [(q.value, q.unit_code) for q in qs][-1] == (value.quantize(Decimal("1e-20")).normalize() if value % 1 else value, unit) or \
+        abs(qs[-1].value - value) < Decimal("1e-9") and qs[-1].unit_code == unit
+
+
+@pytest.mark.parametrize("text,qualifier", [
+    ("总投资约1.27亿元", "approx"),
+    ("已累计对接企业100余家", "approx"),
+    ("相距六百多公里", "approx"),
+    ("年上缴税收4000万元以上", "at_least"),
+    ("实际到位资金不低于194亿元", "at_least"),
+    ("中小企业数量超过6000万户", "at_least"),
+    ("每户补助不超过5万元", "at_most"),
+    ("增长7%左右", "approx"),
+])
+def test_qualifiers(text, qualifier):
+    assert parse_quantities(text, REF)[-1].qualifier == qualifier
+
+
+def test_range_shares_the_multiplier():
+    q = one("单个项目补助3至5万元", value=Decimal(30000), value_high=Decimal(50000), qualifier="range", unit_code="CNY")
+    assert q.raw_text == "3至5万元"
+
+
+def test_adjacent_digit_range():
+    one("吸引三四十家企业入驻", value=Decimal(30), value_high=Decimal(40), qualifier="range", unit_code="count")
+
+
+def test_qualifier_distributed_over_list():
+    qs = parse_quantities("力争国家、省级开发区亩均产值分别达到400万元、300万元以上。", REF)
+    assert [(q.value, q.unit_code, q.qualifier, q.status, q.metric_code) for q in qs] == [
+        (Decimal(4000000), "CNY/mu", "at_least", "target", "output_value"),
+        (Decimal(3000000), "CNY/mu", "at_least", "target", "output_value"),
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "2024年5月31日建成投产",            # a date
+    "第九次国家级新区工作经验交流会",      # an ordinal
+    "围绕省委“3815”战略发展目标",        # a number in a name
+    "“1+2+N”跨区域产业协作机制",
+    "“12348”热线",
+    "引进亿元以上省外产业项目",          # a threshold in a category name
+    "鲁ICP备19046937号-5",
+    "一个个项目加快推进",
+    "十四五规划",
+])
+def test_not_quantities(text):
+    assert parse_quantities(text, REF) == []
+
+
+def test_category_threshold_skipped_but_count_kept():
+    qs = parse_quantities("引进10亿元以上项目20个以上", REF)
+    assert [(q.value, q.unit_code, q.qualifier) for q in qs] == [(Decimal(20), "count", "at_least")]
+
+
+@pytest.mark.parametrize("text,metric", [
+    ("园区主营业务收入完成2550亿元", "revenue"),
+    ("规模以上固定资产投资完成124.4亿元", "fixed_asset_investment"),
+    ("地方一般公共预算收入完成44.3亿元", "fiscal_revenue"),
+    ("完成外贸进出口总额528亿元", "trade_value"),
+    ("实际利用外资1.4亿美元", "foreign_investment"),
+    ("规模以上工业增加值增长6%", "growth_rate"),
+    ("占地面积488亩", "land_area"),
+    ("带动就业人员1000人", "jobs"),
+    ("以占全市0.7%的国土面积", "share"),
+    ("第一批企业生产扶持资金16252.5万元", "subsidy"),
+    ("创造了从20万元开办经费到2000亿元主营业务收入", "revenue"),
+])
+def test_metric_bound_to_trigger(text, metric):
+    assert parse_quantities(text, REF)[-1].metric_code == metric
+
+
+@pytest.mark.parametrize("text,status", [
+    ("计划总投资12.92亿元", "planned"),
+    ("确保工业投资增长15%", "target"),
+    ("预计年工业产值将达到2.5亿元", "forecast"),
+    ("已累计对接企业100余家", "actual"),
+])
+def test_status(text, status):
+    assert parse_quantities(text, REF)[-1].status == status
+
+
+def test_yoy_comparison():
+    one("同比增长116.96%", comparison="yoy", metric_code="growth_rate", value=Decimal("116.96"))
+
+
+def test_counted_noun():
+    assert parse_quantities("已有55个项目完成备案审核程序", REF)[0].counted == "项目"
+    assert parse_quantities("发掘意向企业23家并持续做好服务工作", REF)[0].counted.endswith("企业")
+
+
+def test_period_quarter_and_asof():
+    assert one("今年一季度有7个项目完成备案").period_label == "2025-Q1"
+    assert one("截至目前，已累计对接企业100余家").period_label == "2025-05-08"
+    assert one("截至2023年12月31日，全市共6万人享受").period_label == "2023-12-31"
+
+
+def test_never_raises_on_arbitrary_text():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("0123456789.,万亿千百十一二三四五六七八九零两约超余多至-元亩吨%个人年月日第“”《》，。 \n")), max_size=40))
+    def run(text):
+        for q in parse_quantities(text, REF):
+            assert text[q.char_start:q.char_end] == q.raw_text
+
+    run()

@@ -1,0 +1,37 @@
+from datetime import date
+
+import pytest
+
+from pipeline.core.timex import find_times
+
+REF = date(2025, 5, 8)
+
+
+@pytest.mark.parametrize("text,label,start,end", [
+    ("今年1至10月", "2025-01/2025-10", date(2025, 1, 1), date(2025, 10, 31)),
+    ("2024年5月", "2024-05", date(2024, 5, 1), date(2024, 5, 31)),
+    ("今年一季度", "2025-Q1", date(2025, 1, 1), date(2025, 3, 31)),
+    ("上半年", "2025-H1", date(2025, 1, 1), date(2025, 6, 30)),
+    ("去年6月", "2024-06", date(2024, 6, 1), date(2024, 6, 30)),
+    ("2024年7月15日", "2024-07-15", date(2024, 7, 15), date(2024, 7, 15)),
+    ("6月17日至18日", "2025-06-17/2025-06-18", date(2025, 6, 17), date(2025, 6, 18)),
+    ("前三季度", "2025-01/2025-09", date(2025, 1, 1), date(2025, 9, 30)),
+    ("2021年度", "2021", date(2021, 1, 1), date(2021, 12, 31)),
+    ("发布时间:2025-05-08 08:40:00", "2025-05-08", date(2025, 5, 8), date(2025, 5, 8)),
+    ("二〇二四年", "2024", date(2024, 1, 1), date(2024, 12, 31)),
+    ("明年", "2026", date(2026, 1, 1), date(2026, 12, 31)),
+])
+def test_resolution(text, label, start, end):
+    t = find_times(text, REF)[0]
+    assert (t.label, t.start, t.end) == (label, start, end)
+    assert text[t.char_start:t.char_end] == t.raw_text
+
+
+def test_asof_uses_reference_date():
+    t = find_times("截至目前，已累计对接企业", REF)[0]
+    assert t.kind == "asof" and t.end == REF and t.start is None
+
+
+@pytest.mark.parametrize("text", ["三十年前", "第24个全国安全生产月", "10件惠民实事", "连续3年"])
+def test_not_calendar_times(text):
+    assert [t for t in find_times(text, REF) if t.kind != "asof"] == []
