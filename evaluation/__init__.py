@@ -1,0 +1,1 @@
+"""Evaluation: development set (gold-dev), conformance suite, benchmark."""
