@@ -31,7 +31,9 @@ def units() -> dict[str, Unit]:
 def unit_pattern() -> str:
     """Alternation of unit surfaces, longest first (万平方米 before 米)."""
     surfaces = sorted(units(), key=len, reverse=True)
-    return "|".join(re.escape(s) for s in surfaces)
+    # Latin unit symbols of two or more letters match in any case (KM, Kg, MW);
+    # single letters keep theirs (m is a metre, M is not a unit).
+    return "|".join(f"(?i:{re.escape(s)})" if s.isascii() and len(s) > 1 and s.isalpha() else re.escape(s) for s in surfaces)
 
 
 @dataclass(frozen=True)

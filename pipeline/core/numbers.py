@@ -186,3 +186,44 @@ def decimal_to_json(value: Decimal | None) -> float | int | None:
     if value == value.to_integral_value():
         return int(value)
     return float(value)
+
+
+def compact(text: str) -> tuple[str, list[int]]:
+    """Drop stray spaces (PDF extraction, "1 至 10 月", "百 分 之 2") for matching.
+
+    Returns the compacted text and, for every character of it, its index in
+    ``text``, so that matches map back to exact spans of the original. A space
+    between two ASCII letters or digits is kept (two separate numbers, Latin
+    words).
+    """
+    if " " not in text and "\t" not in text:
+        return text, list(range(len(text)))
+    out: list[str] = []
+    idx: list[int] = []
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        if ch in " \t":
+            j = i
+            while j < n and text[j] in " \t":
+                j += 1
+            prev = out[-1] if out else ""
+            nxt = text[j] if j < n else ""
+            if prev and nxt and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+                out.append(" ")
+                idx.append(i)
+            i = j
+            continue
+        out.append(ch)
+        idx.append(i)
+        i += 1
+    return "".join(out), idx
+
+
+def map_span(idx: list[int], start: int, end: int) -> tuple[int, int]:
+    """Span in the compacted text → span in the original text."""
+    if end <= start:
+        o = idx[start] if start < len(idx) else (idx[-1] + 1 if idx else 0)
+        return o, o
+    return idx[start], idx[end - 1] + 1

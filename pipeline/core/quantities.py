@@ -14,14 +14,24 @@ from fractions import Fraction
 from functools import lru_cache
 
 from . import lexicon
-from .numbers import CN_DIGITS, NumberError, normalise_decimal, parse_number
+from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
 from .timex import TimeExpr, find_times
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _NUM_TEMPLATE = (
-    r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:MULT(?:\d+|[" + _CN_DIGIT + r"])?)*MULT*"
-    r"|(?:[" + _CN_DIGIT + r"廿卅拾佰仟几]|MULT)+(?:[点點][" + _CN_DIGIT + r"]+)?(?:[万亿])*"
+    r"(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:MULT(?:\d+|[" + _CN_DIGIT + r"])?)*MULT*"
+    r"|数?(?:[" + _CN_DIGIT + r"廿卅拾佰仟几]|MULT|兆(?=[" + _CN_DIGIT + r"十百千]))+(?:[点點][" + _CN_DIGIT + r"]+)?(?:[万亿])*"
 )
+_PRE_QUAL = "大约|将近|接近|不低于|不少于|不超过|不高于|不到|不足|超过|突破|至少|最多|低于|高于|少于|约|近|逾|超|达"
+_POST_QUAL = "及以上|以上|以下|以内|之内|之上|左右|上下"
+_SEP = r"\s*(?:至|到|—+|–|-{1,2}|~|～|－)\s*"
+_INC = r"(?:[（(]含[）)])"
+_NEG = r"(?:负|-|−|－)"
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> dict[str, lexicon.Unit]:
+    return {s: u for s, u in lexicon.units().items() if u.kind == "money" and s not in ("元", "圆", "块", "块钱", "角", "毛", "美分")}
 
 
 @lru_cache(maxsize=1)
@@ -30,44 +40,50 @@ def _num() -> str:
     alts = []
     for ch in "十百千万亿":
         tails = sorted({u[1:] for u in lexicon.units() if u.startswith(ch) and len(u) > 1}, key=len, reverse=True)
-        tails += ["分之"] if ch in "百千" else []
+        tails += ["分之"] if ch in "百千万" else []
         alts.append(re.escape(ch) + (f"(?!{'|'.join(map(re.escape, tails))})" if tails else ""))
     return _NUM_TEMPLATE.replace("MULT", "(?:" + "|".join(alts) + ")")
-_PRE_QUAL = "大约|将近|接近|不低于|不少于|不超过|不高于|超过|突破|至少|最多|不足|约|近|逾|超|达"
-_POST_QUAL = "及以上|以上|以下|以内|之内|之上|左右|上下"
-_SEP = r"\s*(?:至|到|—|–|-|~|～|－)\s*"
 
 
 def _core(unit: str) -> str:
+    cur = "|".join(sorted(map(re.escape, _currencies()), key=len, reverse=True))
     return (
-        rf"(?P<pre>{_PRE_QUAL})?"
+        rf"(?P<cur>{cur})?(?P<pre>{_PRE_QUAL})?(?P<neg>{_NEG})?"
         rf"(?P<pct>百分之|千分之)?"
-        rf"(?P<n1>{_num()})(?P<in1>余|多|来)?(?P<m1>[万亿]*)"
-        rf"(?:(?P<sep>{_SEP})(?P<pct2>百分之)?(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>[万亿]*))?"
+        rf"(?P<n1>{_num()})(?P<in1>余|多|来)?(?P<m1>(?:个?[万亿])*)"
+        rf"(?:(?P<u1>{lexicon.unit_pattern()})?{_INC}?(?P<sep>{_SEP})(?P<pct2>百分之)?(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*))?"
         rf"(?P<sp>[ ]?){unit}"
-        rf"(?P<post>{_POST_QUAL})?"
+        rf"(?P<inc>{_INC})?(?P<post>{_POST_QUAL})?"
     )
 
 
 @lru_cache(maxsize=1)
 def quantity_patterns() -> tuple[re.Pattern[str], ...]:
     """Number + unit (the unit is required, so 2亿千瓦时 backtracks to 2亿 + 千瓦时);
-    百分之… without a unit; and a bare 万/亿 amount (money only by context)."""
+    百分之… without a unit; a bare 万/亿 amount (money only by context); fractions."""
     units = lexicon.unit_pattern()
     return (
         re.compile(_core(rf"(?P<unit>{units})")),
-        re.compile(rf"(?=百分之|千分之|[{_PRE_QUAL[0]}])" + _core(r"(?P<unit>)").replace("(?P<pct>百分之|千分之)?", "(?P<pct>百分之|千分之)")),
+        re.compile(_core(r"(?P<unit>)").replace("(?P<pct>百分之|千分之)?", "(?P<pct>百分之|千分之)")),
         re.compile(_core(r"(?P<unit>)")),
     )
+
+
+FRACTION = None
+
+
+@lru_cache(maxsize=1)
+def fraction_re() -> re.Pattern[str]:
+    n = _num()
+    return re.compile(rf"(?P<neg>{_NEG})?(?:(?P<whole>{n})又)?(?P<dneg>{_NEG})?(?P<den>{n})分之(?P<nneg>{_NEG})?(?P<num>{n})")
 
 
 def _quantity_matches(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for pat in quantity_patterns():
         found.extend(m for m in pat.finditer(text) if m.group("n1"))
-    found.sort(key=lambda m: (m.start("n1"), -(m.end() - m.start())))
     out: list[re.Match[str]] = []
-    for m in sorted(found, key=lambda m: (-(m.end() - m.start()) if m.group("unit") else 0, m.start())):
+    for m in sorted(found, key=lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start())):
         if any(m.start() < o.end() and o.start() < m.end() for o in out):
             continue
         out.append(m)
@@ -117,7 +133,8 @@ _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "\"": "\""}
 _FOLLOW_NOUN = re.compile(r"[\u4e00-\u9fff]")
 _STOP_COUNTED = re.compile(
     r"(?:的|在|和|与|及|并|已|将|于|为|是|有|等|中|共|均|被|把|对|向|从|达|实现|完成|落地|参加|参与|注册|赴|达成|组成|成功|获|入选|"
-    r"开工|竣工|建成|投产|落户|签约|签订|享受|提供|覆盖|累计|进行|开展|通过|发车|运营|涵盖|集聚|拥有|占|同比|增长|以上|以下|左右)"
+    r"开工|竣工|建成|投产|落户|签约|签订|享受|提供|覆盖|累计|进行|开展|通过|发车|运营|涵盖|集聚|拥有|占|同比|增长|以上|以下|左右|兑现|"
+    r"获得|受益|参会|入驻|招引|引进|新增|达到|投资|建设|办理|接待|服务|实施|推动)"
 )
 _COUNTED_MAX = 8
 
@@ -156,21 +173,26 @@ def _has_digit(raw: str) -> bool:
     return any(ch.isdigit() or ch in _CN_DIGIT or ch in "十拾廿卅" for ch in raw)
 
 
+def _clean(raw: str) -> str:
+    """数十亿 → 十亿 (数 = 'several': the lower bound), 两个亿 → 两亿."""
+    return raw.replace("个", "").lstrip("数")
+
+
 def _parse(raw: str, mult: str) -> tuple[Decimal, bool]:
-    parsed = parse_number(raw + mult)
-    return parsed.value, parsed.approx_digit
+    parsed = parse_number(_clean(raw + mult).replace("，", ","))
+    return parsed.value, parsed.approx_digit or raw.startswith("数")
 
 
-_ADJACENT_RANGE = re.compile(rf"^([{_CN_DIGIT}])([{_CN_DIGIT}])([十百千万亿].*)$")
+_ADJACENT_RANGE = re.compile(rf"^([{_CN_DIGIT}])([{_CN_DIGIT}])([十百千万亿佰仟].*)$")
 
 
 def _adjacent_digit_range(raw: str) -> tuple[Decimal, Decimal] | None:
-    """三四十 → 30..40, 七八百 → 700..800."""
+    """三四十 → 30..40, 七八百 → 700..800, 三五百 → 300..500."""
     m = _ADJACENT_RANGE.match(raw)
     if not m:
         return None
     a, b = CN_DIGITS[m.group(1)], CN_DIGITS[m.group(2)]
-    if b != a + 1 or m.group(1) in "零〇○":
+    if not 0 < a < b or b - a > 2 and not (a, b) == (3, 5):
         return None
     low = parse_number(m.group(1) + m.group(3)).value
     high = parse_number(m.group(2) + m.group(3)).value
@@ -180,26 +202,83 @@ def _adjacent_digit_range(raw: str) -> tuple[Decimal, Decimal] | None:
 def _scale(value: Decimal, factor: Fraction) -> Decimal:
     if factor == 1:
         return value
-    result = value * Decimal(factor.numerator) / Decimal(factor.denominator)
-    return result
+    return value * Decimal(factor.numerator) / Decimal(factor.denominator)
+
+
+def _fraction_value(m: re.Match[str]) -> Decimal | None:
+    try:
+        den = parse_number(m.group("den")).value
+        num = parse_number(m.group("num")).value
+    except NumberError:
+        return None
+    if den == 0:
+        return None
+    value = num / den
+    if m.group("whole"):
+        value += parse_number(m.group("whole")).value
+    negatives = sum(1 for g in ("neg", "dneg", "nneg") if m.group(g))
+    return -value if negatives % 2 else value
+
+
+_RANGE_NUMBERS = None
 
 
 def find_numbers(text: str) -> list[NumberMention]:
     """Every number expression with its value (for the extraction CLI)."""
-    out: list[NumberMention] = []
-    pat = re.compile(rf"(?P<n1>{_num()})(?:(?P<sep>{_SEP})(?P<n2>{_num()}))?")
-    for m in pat.finditer(text):
-        raw1 = m.group("n1")
-        if not _has_digit(raw1):
+    ctext, cmap = compact(text)
+    out: list[tuple[int, int, Decimal, Decimal | None]] = []
+    taken: list[tuple[int, int]] = []
+    for m in fraction_re().finditer(ctext):
+        v = _fraction_value(m)
+        if v is not None:
+            out.append((m.start(), m.end(), v, None))
+            taken.append((m.start(), m.end()))
+    for m in re.finditer(r"(?P<neg>-)?(?:(?P<w>\d+) )?(?P<a>\d+)/(?P<b>\d+)(?![\d/])", ctext):
+        if any(m.start() < e and s < m.end() for s, e in taken) or int(m.group("b")) == 0:
             continue
+        v = Decimal(m.group("a")) / Decimal(m.group("b")) + (Decimal(m.group("w")) if m.group("w") else 0)
+        out.append((m.start(), m.end(), -v if m.group("neg") else v, None))
+        taken.append((m.start(), m.end()))
+    pat = re.compile(rf"(?P<neg>{_NEG})?(?P<n1>{_num()})(?P<in1>余|多)?(?P<m1>(?:个?[万亿])*)"
+                     rf"(?:(?P<sep>{_SEP})(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*))?")
+    for m in pat.finditer(ctext):
+        raw1 = m.group("n1")
+        if not _has_digit(raw1) or any(m.start() < e and s < m.end() for s, e in taken):
+            continue
+        neg = m.group("neg")
+        if neg and m.start() > 0 and ctext[m.start() - 1].isdigit():
+            neg = None
         try:
-            low = parse_number(raw1).value
-            high = parse_number(m.group("n2")).value if m.group("n2") and _has_digit(m.group("n2")) else None
+            low, _ = _parse(raw1, m.group("m1") or "")
+            high = None
+            if m.group("n2") and _has_digit(m.group("n2")):
+                high, _ = _parse(m.group("n2"), m.group("m2") or "")
         except NumberError:
             continue
-        end = m.end() if high is not None else m.start("n1") + len(raw1)
-        out.append(NumberMention(text[m.start():end], m.start(), end, low, high))
-    return out
+        if high is None:
+            end = m.end("m1")
+        else:
+            end = m.end()
+        if high is not None and high < low:
+            high, end = None, m.end("m1")
+        start = m.start() if neg else m.start("n1")
+        if raw1 in ("一", "两") and high is None and not m.group("m1") and _word_neighbour(ctext, m.start("n1"), m.end("n1")):
+            continue
+        out.append((start, end, -low if neg else low, high))
+    out.sort()
+    result = []
+    for s, e, v, h in out:
+        os_, oe = map_span(cmap, s, e)
+        result.append(NumberMention(text[os_:oe], os_, oe, normalise_decimal(v), normalise_decimal(h) if h is not None else None))
+    return result
+
+
+def _word_neighbour(text: str, s: int, e: int) -> bool:
+    """一 in 一切 / 统一: a numeral character that is part of a word."""
+    after = text[e:e + 1]
+    before = text[s - 1:s] if s else ""
+    return bool(re.match(r"[\u4e00-\u9fff]", after) and after not in "个十百千万亿点")or bool(
+        re.match(r"[\u4e00-\u9fff]", before) and before not in "第约近超过达有了是为共和与及、")
 
 
 def _qualifier(pre: str | None, inner: str | None, post: str | None, has_high: bool, approx_digit: bool) -> str:
@@ -220,9 +299,30 @@ _CATEGORY_NOUN = re.compile(r"^(?:的)?[\u4e00-\u9fff]")
 
 
 def parse_quantities(text: str, reference_date: date | None = None, times: list[TimeExpr] | None = None) -> list[Quantity]:
-    """Extract every quantity from one article body (normalised text)."""
-    if times is None:
-        times = find_times(text, reference_date)
+    """Extract every quantity from one article body (normalised text).
+
+    Matching runs on a copy without stray spaces; offsets are mapped back so
+    that ``text[char_start:char_end] == raw_text``.
+    """
+    ctext, cmap = compact(text)
+    ctimes = find_times(ctext, reference_date)
+    results = _extract(ctext, ctimes)
+    _distribute_qualifiers(ctext, results)
+    for q in results:
+        _assign_metric(ctext, q)
+        _assign_status(ctext, q)
+        _assign_period(ctext, q, ctimes, reference_date)
+    for q in results:
+        s, e = map_span(cmap, q.char_start, q.char_end)
+        q.char_start, q.char_end, q.raw_text = s, e, text[s:e]
+        ss, se = map_span(cmap, q.sentence_start, q.sentence_start + max(1, len(q.extras.get("sentence_c", ""))))
+        sent_start, sent_end = _sentence_bounds(text, s)
+        q.sentence_start = sent_start
+        q.sentence = text[sent_start:sent_end].strip()
+    return results
+
+
+def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
     time_spans = [(t.char_start, t.char_end) for t in times]
     results: list[Quantity] = []
     units = lexicon.units()
@@ -233,24 +333,23 @@ def parse_quantities(text: str, reference_date: date | None = None, times: list[
         unit_surface = m.group("unit") or ""
         start, end = m.start(), m.end()
         n1_start = m.start("n1")
-        # A bare Chinese-numeral "一" before a classifier is an article (一批, 一个), not a count.
         sent_start, sent_end = _sentence_bounds(text, n1_start)
         if any(s <= n1_start < e for s, e in time_spans):
             continue
         if n1_start > 0 and text[n1_start - 1] in "第":
             continue  # ordinal
-        if n1_start > 0 and (text[n1_start - 1].isdigit() or text[n1_start - 1] in "+.-/"):
+        lead = m.start("neg") if m.group("neg") else n1_start
+        if lead > 0 and (text[lead - 1].isdigit() or text[lead - 1] in "+./"):
             continue
         if _inside_short_quote(text, n1_start, m.end("n1"), sent_start):
             continue
         is_chinese = not any(ch.isdigit() for ch in raw1)
-        unit = units.get(unit_surface) if unit_surface else None
+        unit = _unit_for(unit_surface)
         pct_prefix = m.group("pct")
         if unit is None and not pct_prefix:
-            q = _unitless_money(text, m)
-            if q is None:
+            unit = _unitless_money(text, m)
+            if unit is None:
                 continue
-            unit = q
         if unit_surface in ("年", "个月"):
             before = text[max(sent_start, n1_start - 4):n1_start]
             if not any(cue in before for cue in _DURATION_CUES) or is_chinese and raw1 in ("一",):
@@ -259,12 +358,13 @@ def parse_quantities(text: str, reference_date: date | None = None, times: list[
             if after in "前后来内底初末度" and after:
                 continue
         if is_chinese and raw1 in ("一", "壹") and unit is not None and unit.kind in ("count", "person"):
-            continue
+            continue  # 一批, 一个: an article, not a count
         if unit is not None and unit.kind == "count" and end < len(text) and text[end] in "个" and unit_surface == "个":
-            # 一个个 reduplication
-            continue
+            continue  # 一个个 reduplication
         if unit is not None and unit.kind in ("count",) and unit_surface in ("次", "届", "期", "轮", "节") and text[end:end + 1] in ("会", "全"):
             continue
+        if unit is not None and unit.kind == "count" and is_chinese and _small_chinese_count(raw1):
+            continue  # 四个阶段, 两个重点提案: rhetorical enumerations, not measurements
         post = m.group("post")
         if post in ("以上", "以下", "及以上") and _CATEGORY_NOUN.match(text[end:end + 2] or "。"):
             nxt = text[end:end + 2]
@@ -276,22 +376,82 @@ def parse_quantities(text: str, reference_date: date | None = None, times: list[
             continue
         if q is None:
             continue
-        q.sentence_start, sent_end = sent_start, sent_end
+        q.sentence_start = sent_start
         q.sentence = text[sent_start:sent_end].strip()
         results.append(q)
-    _distribute_qualifiers(text, results)
-    for q in results:
-        _assign_metric(text, q)
-        _assign_status(text, q)
-        _assign_period(text, q, times, reference_date)
+    results.extend(_fractions(text, results, time_spans))
+    results.sort(key=lambda q: q.char_start)
     return results
+
+
+def _small_chinese_count(raw: str) -> bool:
+    try:
+        return parse_number(raw).value < 10 and len(raw) == 1
+    except NumberError:
+        return False
+
+
+@lru_cache(maxsize=1)
+def _unit_lookup() -> dict[str, lexicon.Unit]:
+    out = dict(lexicon.units())
+    for s, u in lexicon.units().items():
+        if s.isascii() and len(s) > 1:
+            out.setdefault(s.lower(), u)
+    return out
+
+
+def _unit_for(surface: str) -> lexicon.Unit | None:
+    if not surface:
+        return None
+    table = _unit_lookup()
+    return table.get(surface) or table.get(surface.lower())
+
+
+@lru_cache(maxsize=1)
+def _per_power_re() -> re.Pattern[str]:
+    # 千分之二, 万分之三, 百万分之五: a share of a power of ten, no leading digit
+    return re.compile(rf"(?<![{_CN_DIGIT}\d])(?P<den>[百千万仟萬]+)分之(?P<num>{_num()})")
+
+
+def _fractions(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
+    """三分之一 → 33.33 percent; 万分之三 → 0.03 percent."""
+    out: list[Quantity] = []
+    taken = [(q.char_start, q.char_end) for q in found]
+    for pattern in (_per_power_re(), fraction_re()):
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            if pattern is fraction_re():
+                v = _fraction_value(m)
+                if v is None:
+                    continue
+                value = v * 100
+            else:
+                try:
+                    den = parse_number("一" + m.group("den").replace("仟", "千").replace("萬", "万")).value
+                    value = parse_number(m.group("num")).value / den * 100
+                except NumberError:
+                    continue
+            s, e = m.start(), m.end()
+            taken.append((s, e))
+            sent_start, sent_end = _sentence_bounds(text, s)
+            if value != value.to_integral_value():
+                value = value.quantize(Decimal("1e-10"))
+            q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=m.group(0), raw_unit="分之",
+                         value=normalise_decimal(value), value_high=None, unit_code="percent", qualifier="exact",
+                         kind="percent")
+            q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
+            out.append(q)
+    return out
 
 
 _MONEY_CONTEXT = re.compile(r"^(?:元|人民币)?[\u4e00-\u9fff]{0,6}?(?:资金|贷款|额度|投资|收入|产值|经费|税收|预算|资产|金额|外资|内资)")
 
 
 def _unitless_money(text: str, m: re.Match[str]) -> lexicon.Unit | None:
-    """1000亿专项再贷款额度: a 万/亿 amount with a money noun right after it."""
+    """1000亿专项再贷款额度 / 人民币3.14: an amount with a money noun or a currency before it."""
+    if m.group("cur"):
+        return _currencies()[m.group("cur")]
     raw = m.group("n1") + (m.group("m1") or "")
     if not raw or raw[-1] not in "万亿":
         return None
@@ -300,12 +460,70 @@ def _unitless_money(text: str, m: re.Match[str]) -> lexicon.Unit | None:
     return lexicon.Unit("", "CNY", Fraction(1), "money")
 
 
+_SUBUNITS = re.compile(rf"(?:又)?(?P<jiao>[{_CN_DIGIT}\d])(?:角|毛)(?:(?P<fen>[{_CN_DIGIT}\d])分)?(?:钱)?|(?:又|零)?(?P<fen2>[{_CN_DIGIT}\d])分(?:钱)?")
+_AFTER_YUAN = re.compile(r"(?P<integral>整|正)")
+
+
+def _tails(text: str, q: Quantity, unit_surface: str, m: re.Match[str]) -> None:
+    """Compound amounts: 五元三毛, 123元1角1分, 两美元又三美分, 三斤半, 3斤5两, 三米九, 元整, 三万元欧元."""
+    end = q.char_end
+    rest = text[end:end + 12]
+    if m.group("post"):
+        return
+    if q.unit_code == "CNY" and unit_surface in ("元", "圆", "块", "块钱"):
+        cur = next((c for c in sorted(_currencies(), key=len, reverse=True) if rest.startswith(c)), None)
+        if cur and not m.group("cur"):
+            q.unit_code = _currencies()[cur].unit_code
+            q.char_end += len(cur)
+            return
+        sm = _SUBUNITS.match(rest)
+        if sm:
+            jiao = sm.group("jiao")
+            fen = sm.group("fen") or sm.group("fen2")
+            add = Decimal(0)
+            if jiao:
+                add += Decimal(CN_DIGITS.get(jiao, jiao if jiao.isdigit() else 0)) / 10
+            if fen:
+                add += Decimal(CN_DIGITS.get(fen, fen if fen.isdigit() else 0)) / 100
+            q.value += add
+            q.char_end += sm.end()
+            rest = text[q.char_end:q.char_end + 2]
+        im = _AFTER_YUAN.match(rest)
+        if im:
+            q.char_end += im.end()
+        return
+    if unit_surface == "美元":
+        sm = re.match(rf"又?(?P<c>[{_CN_DIGIT}\d]{{1,2}})美分", rest)
+        if sm:
+            q.value += parse_number(sm.group("c")).value / 100
+            q.char_end += sm.end()
+        return
+    if rest.startswith("半") and q.kind in ("mass", "length", "area", "percent", "money") and not rest.startswith(("半年", "半月")):
+        base = _unit_for(unit_surface)
+        factor = base.factor if base else Fraction(1)
+        q.value += _scale(Decimal("0.5"), factor) if unit_surface != "成" else Decimal(5)
+        q.char_end += 1
+        return
+    if unit_surface == "斤":
+        sm = re.match(rf"(?P<l>[{_CN_DIGIT}\d])两", rest)
+        if sm:
+            q.value += _scale(Decimal(CN_DIGITS.get(sm.group("l"), sm.group("l"))) / 10, Fraction(1, 2000))
+            q.char_end += sm.end()
+        return
+    if unit_surface in ("米", "成") and not m.group("sep"):
+        sm = re.match(rf"(?P<d>[{_CN_DIGIT}\d])(?![\d{_CN_DIGIT}十百千万亿\u4e00-\u9fff])", rest)
+        if sm and sm.group("d") not in "两":
+            d = Decimal(CN_DIGITS.get(sm.group("d"), sm.group("d")))
+            q.value += _scale(d / 10, Fraction(1, 1000)) if unit_surface == "米" else d
+            q.char_end += 1
+
+
 def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface: str, pct_prefix: str | None) -> Quantity | None:
     if unit is None:
         unit = lexicon.Unit("", "percent", Fraction(1), "percent")
     raw1, raw2 = m.group("n1"), m.group("n2")
     mult1, mult2 = m.group("m1") or "", m.group("m2") or ""
-    rng = _adjacent_digit_range(raw1 + mult1) if not raw2 else None
+    rng = _adjacent_digit_range(_clean(raw1 + mult1)) if not raw2 else None
     approx_digit = False
     if rng:
         low, high = rng
@@ -314,38 +532,48 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
         high = None
         if raw2 and _has_digit(raw2):
             high, _ = _parse(raw2, mult2)
-            # 3至5万元: the multiplier written once applies to both ends.
-            big2 = _trailing_multiplier(raw2 + mult2)
-            if big2 and not _trailing_multiplier(raw1 + mult1):
-                low = low * big2
+            # 3至5万元, 两到三仟: the multiplier written once applies to both ends.
+            scale = _trailing_scale(_clean(raw2 + mult2))
+            if scale and not _trailing_scale(_clean(raw1 + mult1)) and low * scale <= high:
+                low = low * scale
             if high < low:
                 return None
     factor = unit.factor
     unit_code = unit.unit_code
     kind = unit.kind
+    if m.group("cur") and unit.kind == "money" and unit_surface in ("元", "圆", "块", ""):
+        unit_code = _currencies()[m.group("cur")].unit_code
+    if m.group("u1") and _unit_for(m.group("u1")) and _unit_for(m.group("u1")).unit_code != unit_code:
+        return None  # 1万元-5公里: two different things
     if pct_prefix:
         unit_code, kind = "percent", "percent"
         factor = Fraction(1, 10) if pct_prefix == "千分之" else Fraction(1)
-    if unit_surface in ("成", "折"):
-        digits_only = (raw1.isdigit() and len(raw1) == 2) or (not any(c.isdigit() for c in raw1) and len(raw1) == 2 and "十" not in raw1)
+    if unit_surface == "折":
+        # 75折 / 七五折 = 75 percent; 9折 / 7.5折 = 90 / 75 percent
+        digits_only = (raw1.isdigit() and len(raw1) == 2) or (not any(c.isdigit() for c in raw1) and len(raw1) == 2 and "十" not in raw1 and "点" not in raw1)
         factor = Fraction(1) if digits_only else Fraction(10)
     value = _scale(low, factor)
     value_high = _scale(high, factor) if high is not None else None
+    if m.group("neg") and not (m.start("neg") > 0 and text[m.start("neg") - 1].isdigit()):
+        value = -value
     qualifier = _qualifier(m.group("pre"), m.group("in1") or m.group("in2"), m.group("post"), value_high is not None, approx_digit)
     start = m.start()
     end = m.end()
     pre = m.group("pre")
-    if pre and lexicon.qualifier_cues()["before"].get(pre) in (None, "exact"):
-        start = m.start("pct") if m.group("pct") else m.start("n1")  # 达 is a verb, not part of the mention
+    if pre and lexicon.qualifier_cues()["before"].get(pre) in (None, "exact") and not m.group("cur"):
+        start = m.start("neg") if m.group("neg") else (m.start("pct") if m.group("pct") else m.start("n1"))  # 达 is a verb
     raw_value = text[m.start("n1"):m.end("m2") if raw2 else m.end("m1")]
     q = Quantity(
         raw_text=text[start:end], char_start=start, char_end=end,
         raw_value=raw_value, raw_unit=unit_surface,
-        value=normalise_decimal(value), value_high=normalise_decimal(value_high) if value_high is not None else None,
-        unit_code=unit_code, qualifier=qualifier, kind=kind,
+        value=value, value_high=value_high, unit_code=unit_code, qualifier=qualifier, kind=kind,
     )
+    _tails(text, q, unit_surface, m)
+    q.value = normalise_decimal(q.value)
+    q.value_high = normalise_decimal(q.value_high) if q.value_high is not None else None
+    q.raw_text = text[q.char_start:q.char_end]
     if kind in ("count", "person", "person_time"):
-        q.counted = _counted(text, m.start("n1"), end)
+        q.counted = _counted(text, m.start("n1"), q.char_end)
         if unit_surface == "名" and q.counted and not _looks_human(q.counted):
             q.unit_code, q.kind = "count", "count"
         if unit_surface in ("人", "名", "位") or kind == "person":
@@ -354,13 +582,18 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
     return q
 
 
-def _trailing_multiplier(raw: str) -> Decimal | None:
+def _trailing_scale(raw: str) -> Decimal | None:
+    """The place value written at the end of a number: 5万 → 1e4, 三仟 → 1e3."""
     power = 0
     for ch in reversed(raw):
-        if ch == "万":
+        if ch in "万萬":
             power += 4
         elif ch == "亿":
             power += 8
+        elif ch in "千仟" and power == 0:
+            power += 3
+        elif ch in "百佰" and power == 0:
+            power += 2
         else:
             break
     return Decimal(10) ** power if power else None
@@ -387,7 +620,6 @@ def _counted(text: str, num_start: int, end: int) -> str:
     phrase = phrase[:_COUNTED_MAX]
     if len(phrase) >= 2:
         return phrase
-    # 发掘意向企业23家 / 签订投资协议1个: noun before the number
     back = []
     i = num_start - 1
     while i >= 0 and "\u4e00" <= text[i] <= "\u9fff" and len(back) < _COUNTED_MAX:
