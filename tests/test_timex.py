@@ -32,6 +32,11 @@ def test_asof_uses_reference_date():
     assert t.kind == "asof" and t.end == REF and t.start is None
 
 
-@pytest.mark.parametrize("text", ["三十年前", "第24个全国安全生产月", "10件惠民实事", "连续3年"])
+def test_relative_offset_resolves():
+    t = find_times("三十年前，昆明经开区应运而生", REF)[0]
+    assert (t.raw_text, t.label) == ("三十年前", "1995")
+
+
+@pytest.mark.parametrize("text", ["第24个全国安全生产月", "10件惠民实事", "连续3年"])
 def test_not_calendar_times(text):
     assert [t for t in find_times(text, REF) if t.kind != "asof"] == []

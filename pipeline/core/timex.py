@@ -1,53 +1,50 @@
-"""Date and period expressions (2024年, 1至10月, 一季度, 上半年, 今年, 截至目前).
+"""Date and period expressions: 2024年, 1至10月, 一季度, 上半年, 今年, 上周三, 国庆, 截至目前.
 
-Each expression resolves against a reference date (the article's publication
-date) to an inclusive [start, end] range of calendar days and a compact
-``label`` as analysts write periods: ``2024``, ``2024-01/2024-10``,
-``2025-Q1``, ``2024-H1``, ``2023-12-31``.
+Every expression resolves against a reference date (the article's
+publication date) to an inclusive [start, end] range of calendar days (either
+end may be open: 2018年以后, 截至2023年底) and a compact ``label`` as
+analysts write periods: ``2024``, ``2024-01/2024-10``, ``2025-Q1``,
+``2024-H1``, ``2023-12-31``.
+
+The grammar has two stages: atoms (a date, a month, a week, a quarter, a
+holiday, an offset such as 三年前), then compositions of atoms (从X到Y, X与Y之间,
+X以来, X或之前).
 """
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 
 _CN = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
        "六": 6, "七": 7, "八": 8, "九": 9}
+_D = "零〇○一二两三四五六七八九"
 
-_YEAR = r"(?:\d{4}|[零〇○一二三四五六七八九]{4})"
+_YEAR = rf"(?:\d{{4}}|[{_D}]{{4}}|两千(?:零[{_D}]|[{_D}]?十?[{_D}]?)?|(?<![\d{_D}])(?:\d{{2}}|[{_D}]{{2}}))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
-_REL_YEAR = r"(?:今年|去年|明年|前年|后年|本年|上年|同年|当年)"
-_SEP = r"\s*(?:至|到|—|–|-|~|～|－)\s*"
+_DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_REL_YEAR = r"(?:今年|去年|明年|大前年|前年|大后年|后年|本年|上一年|上年|下一年|下年|这一年|這一年|同年|当年|次年|翌年)"
+_REL_MON = r"(?:本月|这个月|這個月|今个月|今個月|当月|上上个月|上上個月|上一个月|上一個月|上个月|上個月|上月|下下个月|下一个月|下一個月|下个月|下個月|下月)"
+_WEEK_PREFIX = r"(?:上上个|上上個|上上|下下个|下下個|下下|上一个|上一|下一个|下一|这一|這一|上个|上個|下个|下個|这个|這個|今个|今個|上|下|这|這|本|今)"
+_WEEK = r"(?:星期|礼拜|禮拜|周|週)"
+_SEP = r"\s*(?:至|到|—+|–|-|~|～|－)\s*"
+_N = rf"(?:\d+|[{_D}十]+|半)"
 
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    # 2019年6月1日-6月30日, 2024年1月16日至20日, 6月17日至18日
-    ("day_range", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月\s*(?P<d>{_DAY})\s*[日号]?{_SEP}"
-        rf"(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]")),
-    # 2024年1至10月, 今年1—10月, 1至10月, 2024年1月至10月
-    ("month_range", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*(?:月份?)?{_SEP}"
-        rf"(?:(?P<y2>{_YEAR})\s*年\s*)?(?P<m2>{_MON})\s*月(?:份)?(?!\s*{_DAY}\s*[日号])")),
-    # 2020年至2024年, 2020—2024年
-    ("year_range", re.compile(rf"(?P<y>{_YEAR})\s*(?:年)?{_SEP}(?P<y2>{_YEAR})\s*年")),
-    # 前三季度, 一季度, 第二季度, 2024年一季度, 今年一季度
-    ("quarter", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<qfirst>前)?第?(?P<q>[一二三四1-4])\s*季度")),
-    ("half", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<h>上半年|下半年)")),
-    # 2024年5月31日, 5月8日, 2025-05-08, 2025/5/8, 2025.05.08
-    ("iso_date", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[-/.](?P<m>1[0-2]|0?[1-9])[-/.](?P<d>3[01]|[12]\d|0?[1-9])(?![\d.])")),
-    ("date", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月\s*(?P<d>{_DAY})\s*[日号]")),
-    ("month", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?(?![\d一二三四五六七八九十]*\s*[日号])")),
-    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>初|底|末|内)?")),
-    ("rel_month", re.compile(r"(?P<rm>本月|上月|下月|上个月|下个月|当月)")),
-]
-
-_ASOF = re.compile(r"截[至止](?:到)?\s*(?P<now>目前|当前|现在|今天|发稿时)?")
-_NOW = re.compile(r"(?:截[至止](?:到)?\s*)?(?:目前|当前|现阶段|至今)")
+HOLIDAYS_SOLAR = {
+    "元旦": (1, 1), "情人节": (2, 14), "妇女节": (3, 8), "三八妇女节": (3, 8), "植树节": (3, 12), "愚人节": (4, 1),
+    "劳动节": (5, 1), "五一劳动节": (5, 1), "五一": (5, 1), "青年节": (5, 4), "五四青年节": (5, 4), "儿童节": (6, 1),
+    "六一儿童节": (6, 1), "建党节": (7, 1), "七一": (7, 1), "建军节": (8, 1), "八一建军节": (8, 1), "教师节": (9, 10),
+    "国庆节": (10, 1), "国庆": (10, 1), "十一": (10, 1), "万圣节": (10, 31), "光棍节": (11, 11), "双十一": (11, 11),
+    "平安夜": (12, 24), "圣诞节": (12, 25), "圣诞": (12, 25),
+}
+HOLIDAYS_LUNAR = {
+    "春节": (1, 1), "大年初一": (1, 1), "元宵节": (1, 15), "元宵": (1, 15), "龙抬头": (2, 2), "端午节": (5, 5),
+    "端午": (5, 5), "七夕节": (7, 7), "七夕": (7, 7), "中元节": (7, 15), "中秋节": (8, 15), "中秋": (8, 15),
+    "重阳节": (9, 9), "重阳": (9, 9), "腊八节": (12, 8), "腊八": (12, 8), "小年": (12, 23),
+}
+_HOLIDAY = "|".join(sorted(map(re.escape, [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明节", "清明", "母亲节", "父亲节", "感恩节"]), key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -58,16 +55,29 @@ class TimeExpr:
     start: date | None
     end: date | None
     label: str
-    kind: str  # year, month, day, quarter, half, range, asof
+    kind: str  # year, month, day, week, quarter, half, range, asof, open
     relative: bool = False
+    grain: str = "day"
+    has_year: bool = True
+    has_month: bool = True
 
 
-def _num(text: str) -> int:
+# --- helpers ---------------------------------------------------------------
+
+def cn_int(text: str) -> int:
+    """Small integers in Arabic or Chinese digits (年份, 月, 日, 数量)."""
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if len(text) == 4 and all(ch in _CN for ch in text):
+    if text == "半":
+        raise ValueError("half")
+    if text.startswith("廿"):
+        return 20 + (_CN[text[1]] if len(text) > 1 else 0)
+    if all(ch in _CN for ch in text) and len(text) >= 2:
         return int("".join(str(_CN[ch]) for ch in text))
+    if text.startswith("两千"):
+        rest = text[2:].lstrip("零")
+        return 2000 + (cn_int(rest) if rest else 0)
     if text.startswith("十"):
         return 10 + (_CN[text[1]] if len(text) > 1 else 0)
     if "十" in text:
@@ -76,160 +86,614 @@ def _num(text: str) -> int:
     return _CN[text]
 
 
-def _year(m: re.Match[str], ref: date | None, key: str = "y") -> tuple[int | None, bool]:
-    if m.groupdict().get(key):
-        return _num(m.group(key)), False
-    rel = m.groupdict().get("ry")
-    if rel and ref is not None:
-        offset = {"去年": -1, "上年": -1, "前年": -2, "明年": 1, "后年": 2}.get(rel, 0)
-        return ref.year + offset, True
-    if ref is not None:
-        return ref.year, True
-    return None, True
+def _year_value(raw: str, ref: date | None) -> int:
+    y = cn_int(raw)
+    if y < 100 and len(raw.strip()) == 2:
+        # 98年 → 1998, 08年 → 2008: the century that puts it nearest the reference
+        base = (ref.year if ref else 2025)
+        century = base // 100 * 100
+        y = century + y if century + y <= base + 20 else century - 100 + y
+    return y
 
 
-def _month_end(y: int, mo: int) -> date:
+def month_end(y: int, mo: int) -> date:
     return date(y, mo, calendar.monthrange(y, mo)[1])
 
 
-def _safe_date(y: int, mo: int, d: int) -> date | None:
+def _add_months(d: date, n: int) -> date:
+    m = d.month - 1 + n
+    y = d.year + m // 12
+    m = m % 12 + 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def _rel_year(word: str, ref: date) -> int:
+    return ref.year + {"去年": -1, "上年": -1, "上一年": -1, "前年": -2, "大前年": -3, "明年": 1, "次年": 1, "翌年": 1,
+                       "下年": 1, "下一年": 1, "后年": 2, "大后年": 3}.get(word, 0)
+
+
+def _week_offset(prefix: str | None) -> int:
+    p = (prefix or "").replace("個", "个").replace("這", "这")
+    if p.startswith("上上"):
+        return -2
+    if p.startswith("下下"):
+        return 2
+    if p.startswith("上"):
+        return -1
+    if p.startswith("下"):
+        return 1
+    return 0
+
+
+@lru_cache(maxsize=None)
+def _lunar_to_solar(y: int, m: int, d: int) -> date | None:
+    from .jionlp_data import quiet_import
+
     try:
-        return date(y, mo, d)
-    except ValueError:
+        lsd = quiet_import("jionlp.gadget.lunar_solar_date").LunarSolarDate()
+        return lsd.to_solar_date(y, m, d).date()
+    except Exception:  # noqa: BLE001 - outside the table's years
         return None
 
 
-def _resolve(kind: str, m: re.Match[str], ref: date | None) -> tuple[date | None, date | None, str, str, bool] | None:
-    g = m.groupdict()
+def _nth_weekday(y: int, mo: int, weekday: int, n: int) -> date:
+    d = date(y, mo, 1)
+    d += timedelta(days=(weekday - d.weekday()) % 7)
+    return d + timedelta(weeks=n - 1)
+
+
+def _label(start: date | None, end: date | None) -> str:
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return f"/{end:%Y-%m-%d}"
+    if end is None:
+        return f"{start:%Y-%m-%d}/"
+    if start == end:
+        return f"{start:%Y-%m-%d}"
+    if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
+        return f"{start.year}" if start.year == end.year else f"{start.year}/{end.year}"
+    if start.day == 1 and end == month_end(end.year, end.month):
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start:%Y-%m}"
+        if start.year == end.year and start.month % 3 == 1 and end.month == start.month + 2:
+            return f"{start.year}-Q{(start.month + 2) // 3}"
+        if start.year == end.year and (start.month, end.month) in ((1, 6), (7, 12)):
+            return f"{start.year}-H{1 if start.month == 1 else 2}"
+        return f"{start:%Y-%m}/{end:%Y-%m}"
+    return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+
+
+def _mk(text: str, s: int, e: int, start, end, kind, rel, grain, has_year=True, has_month=True) -> TimeExpr:
+    return TimeExpr(text[s:e], s, e, start, end, _label(start, end), kind, rel, grain, has_year, has_month)
+
+
+# --- atoms -------------------------------------------------------------------
+
+def _ymd(g: dict, ref: date | None) -> tuple[int | None, bool]:
+    if g.get("y"):
+        return _year_value(g["y"], ref), False
+    if g.get("ry"):
+        return (_rel_year(g["ry"], ref), True) if ref else (None, True)
+    return (ref.year, True) if ref else (None, True)
+
+
+_ATOMS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso_date", re.compile(r"(?<![\d.])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.年 ])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d])")),
+    ("compact_date", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>1[0-2]|0[1-9])(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
+    ("iso_month", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0[1-9])(?![\d.\-/])")),
+    ("decade", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{2}}|[{_D}十]+)世纪)(?P<dec>\d0|[一二三四五六七八九]十)年代(?P<part>初期|前期|中期|后期|末期|初|末)?")),
+    ("date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?\s*(?P<d>{_DAY})(?:\s*[日号號]|(?![\d{_D}十月年]))")),
+    ("lunar_date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月|冬月)?(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?)(?=[^\d{_D}月]|$)")),
+    ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<h>{_HOLIDAY})")),
+    ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|前天|前日|昨天|昨日|今天|今日|本日|明天|明日|后天|後天|後日|当天|翌日)")),
+    ("weekend", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:周末|週末)")),
+    ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?{_WEEK}(?P<wd>[一二三四五六日天])")),
+    ("nth_weekday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年)?(?P<m>{_MON})\s*月(?:份)?(?:的)?第(?P<n>{_N})(?:个|個)?{_WEEK}(?P<wd>[一二三四五六日天])")),
+    ("lunar_md", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<m>{_MON}|正|腊|冬)月(?P<d>初[一二三四五六七八九十]|初\d|廿[一二三四五六七八九]?)")),
+    ("week_of_rel", re.compile(rf"(?P<rm>{_REL_MON})(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
+    ("week_of", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?)?(?:(?P<m>{_MON})\s*月)?(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
+    ("week", re.compile(rf"(?P<p>{_WEEK_PREFIX}){_WEEK}(?![一二三四五六日天末])")),
+    ("week_span", re.compile(rf"(?P<dir>上|下|前|后|後)(?P<n>[两兩二三四五六七八九十\d]+)(?:个|個)?(?P<u>周|週|星期|礼拜|禮拜)")),
+    ("quarter", re.compile(rf"(?:(?P<y>{_YEAR})\s*年的?|(?P<ry>{_REL_YEAR}))?\s*(?P<qfirst>前)?(?:第|首)?(?P<q>[一二三四1-4首])\s*(?:季度|季)(?P<part>初|末)?")),
+    ("quarter_q", re.compile(rf"(?:(?P<y>{_YEAR})\s*年的?)?Q(?P<q>[1-4])(?:季度)?")),
+    ("rel_quarter", re.compile(r"(?P<p>上上个|上个|上|本|这个|下个|下下个|下)季度(?P<part>初|末)?")),
+    ("half", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<h>上半年|下半年|前半年|后半年)")),
+    ("half_month", re.compile(rf"(?:(?P<m>{_MON})\s*月)?(?P<h>上半月|下半月|上半个月|下半个月)")),
+    ("first_last_n", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR})|(?P<rm>{_REL_MON}|这个月|本月)|(?P<m>{_MON})\s*月)的?)(?P<which>前|最后|后)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|月|年)")),
+    ("month_range", re.compile(
+        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*(?:月份?)?{_SEP}"
+        rf"(?:(?P<y2>{_YEAR})\s*年\s*)?(?P<m2>{_MON})\s*月(?:份)?(?!\s*{_DAY}\s*[日号])")),
+    ("day_range", re.compile(
+        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月\s*(?P<d>{_DAY})\s*[日号]?{_SEP}"
+        rf"(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]?(?![\d{_D}月])")),
+    ("year_range", re.compile(rf"(?P<y>{_YEAR})\s*(?:年)?{_SEP}(?P<y2>{_YEAR})\s*年")),
+    ("month", re.compile(
+        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?的?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?")),
+    ("lunar_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月)")),
+    ("rel_month", re.compile(rf"(?:(?P<ry>{_REL_YEAR}))?(?P<rm>{_REL_MON})(?P<part>初|底|末)?(?:(?P<d>{_DAY})[日号])?")),
+    ("nth_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?第(?P<n>{_N})(?:个|個)月")),
+    ("offset", re.compile(rf"(?P<n>{_N})(?P<ge>个|個)?(?P<u>天|日|周|星期|礼拜|月|年)(?P<dir>以前|之前|以后|之后|以後|之後|前|后|後)")),
+    ("span", re.compile(rf"(?P<dir>近|最近|过去|過去|未来|未來|今后|今後|前|后|後)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|礼拜|月|年)")),
+    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>初|底|末|内|中)?")),
+    ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
+]
+
+_NOW = re.compile(r"(?:截[至止](?:到)?\s*)?(?:目前|当前|现阶段|至今)")
+
+
+def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
+    """(start, end, kind, relative, grain, has_year, has_month) or None."""
+    if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "recent", "half_month") and ref is None:
+        return None
+    if kind == "rel_day":
+        off = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "本日": 0,
+               "当天": 0, "明天": 1, "明日": 1, "翌日": 1, "后天": 2, "後天": 2, "後日": 2, "大后天": 3, "大後天": 3,
+               "大後日": 3, "大大后天": 4}[g["w"]]
+        d = ref + timedelta(days=off)
+        return d, d, "day", True, "day", True, True
+    if kind == "recent":
+        if g["w"] == "最近":
+            return ref - timedelta(days=7), ref, "range", True, "day", True, True
+        return None
+    if kind in ("weekday", "weekend", "week"):
+        off = _week_offset(g.get("p"))
+        monday = ref - timedelta(days=ref.weekday())
+        if kind == "week":
+            s = monday + timedelta(weeks=off)
+            return s, s + timedelta(days=6), "week", True, "week", True, True
+        if kind == "weekend":
+            s = monday + timedelta(weeks=off, days=5)
+            return s, s + timedelta(days=1), "range", True, "day", True, True
+        wd = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[g["wd"]]
+        p = (g.get("p") or "")
+        if not p:
+            d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)  # a bare weekday: the next such day
+        else:
+            d = monday + timedelta(weeks=off, days=wd)  # 上周三, 下周六, 这周一: within that week
+        return d, d, "day", True, "day", True, True
+    if kind == "decade":
+        cent = g["cent"]
+        if cent.startswith("上"):
+            c = 1900
+        elif cent.startswith("本"):
+            c = 2000
+        else:
+            c = (cn_int(cent[:-2]) - 1) * 100
+        dec = cn_int(g["dec"][:-1] + "0") if g["dec"][0].isdigit() else cn_int(g["dec"])
+        s, e = date(c + dec, 1, 1), date(c + dec + 9, 12, 31)
+        part = g.get("part") or ""
+        if part.startswith(("初", "前")):
+            e = date(c + dec + 3, 12, 31)
+        elif part.startswith("中"):
+            s, e = date(c + dec + 3, 1, 1), date(c + dec + 6, 12, 31)
+        elif part.startswith(("末", "后")):
+            s = date(c + dec + 7, 1, 1)
+        return s, e, "range", False, "year", True, True
+    if kind == "week_span":
+        try:
+            n = cn_int(g["n"].replace("兩", "两"))
+        except (ValueError, KeyError):
+            return None
+        monday = ref - timedelta(days=ref.weekday())
+        if g["dir"] in ("上", "前"):
+            return monday - timedelta(weeks=n), monday - timedelta(days=1), "range", True, "week", True, True
+        return monday + timedelta(weeks=1), monday + timedelta(weeks=n + 1) - timedelta(days=1), "range", True, "week", True, True
+    if kind == "week_of_rel":
+        r = _resolve("rel_month", {"rm": g["rm"], "ry": None}, ref)
+        if r is None:
+            return None
+        first = r[0]
+        s0 = first + timedelta(days=(7 - first.weekday()) % 7) + timedelta(weeks=cn_int(g["n"]) - 1)
+        return s0, s0 + timedelta(days=6), "week", True, "week", True, True
+    if kind == "rel_quarter":
+        off = _week_offset(g["p"]) if g["p"] not in ("本", "这个") else 0
+        q0 = (ref.month - 1) // 3 + off
+        y = ref.year + q0 // 4
+        q = q0 % 4 + 1
+        s, e = date(y, 3 * q - 2, 1), month_end(y, 3 * q)
+        return _part(s, e, g.get("part")) + ("quarter", True, "quarter", True, True)
+    if kind in ("span", "offset"):
+        try:
+            n = cn_int(g["n"])
+        except (ValueError, KeyError):
+            return None
+        unit = g["u"]
+        if kind == "offset":
+            sign = -1 if g["dir"] in ("以前", "之前", "前") else 1
+            if unit in ("天", "日"):
+                d = ref + timedelta(days=sign * n)
+                return d, d, "day", True, "day", True, True
+            if unit in ("周", "星期", "礼拜"):
+                monday = ref - timedelta(days=ref.weekday()) + timedelta(weeks=sign * n)
+                return monday, monday + timedelta(days=6), "week", True, "week", True, True
+            if unit == "月":
+                d = _add_months(ref.replace(day=1), sign * n)
+                return d, month_end(d.year, d.month), "month", True, "month", True, True
+            if unit == "年":
+                y = ref.year + sign * n
+                return date(y, 1, 1), date(y, 12, 31), "year", True, "year", True, True
+        back = g["dir"] in ("近", "最近", "过去", "過去", "前")
+        if unit in ("天", "日"):
+            delta = timedelta(days=n)
+            return (ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)
+        if unit in ("周", "星期", "礼拜"):
+            delta = timedelta(weeks=n)
+            return ((ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)) + ("range", True, "day", True, True)
+        if unit == "月":
+            return ((_add_months(ref, -n), ref - timedelta(days=1)) if back else (ref + timedelta(days=1), _add_months(ref, n))) + ("range", True, "day", True, True)
+        if unit == "年":
+            s = ref.replace(year=ref.year - n) if not (ref.month == 2 and ref.day == 29) else date(ref.year - n, 2, 28)
+            e = ref.replace(year=ref.year + n) if not (ref.month == 2 and ref.day == 29) else date(ref.year + n, 2, 28)
+            return ((s, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), e)) + ("range", True, "day", True, True)
+        return None
+    if kind == "half_month":
+        if ref is None:
+            return None
+        mo = cn_int(g["m"]) if g.get("m") else ref.month
+        y = ref.year
+        if g["h"].startswith("上"):
+            return date(y, mo, 1), date(y, mo, 15), "range", True, "day", False, bool(g.get("m"))
+        return date(y, mo, 16), month_end(y, mo), "range", True, "day", False, bool(g.get("m"))
     if kind == "rel_month":
         if ref is None:
             return None
-        first = ref.replace(day=1)
-        if g["rm"] in ("上月", "上个月"):
-            first = (first - timedelta(days=1)).replace(day=1)
-        elif g["rm"] in ("下月", "下个月"):
-            first = (first + timedelta(days=32)).replace(day=1)
-        return first, _month_end(first.year, first.month), f"{first:%Y-%m}", "month", True
-    y, rel = _year(m, ref)
-    if y is None:
+        base = date(_rel_year(g["ry"], ref), ref.month, 1) if g.get("ry") else ref.replace(day=1)
+        rm = g["rm"].replace("個", "个").replace("這", "这")
+        off = -2 if rm.startswith("上上") else 2 if rm.startswith("下下") else -1 if rm.startswith("上") else 1 if rm.startswith("下") else 0
+        first = _add_months(base, off)
+        if g.get("d"):
+            try:
+                d = date(first.year, first.month, cn_int(g["d"]))
+            except ValueError:
+                return None
+            return d, d, "day", True, "day", True, True
+        return _part(first, month_end(first.year, first.month), g.get("part")) + ("month", True, "month", True, True)
+    y, rel = _ymd(g, ref)
+    if y is None or not 1 <= y <= 2200:
         return None
-    if not 1900 <= y <= 2100:
+    try:
+        return _resolve_dated(kind, g, y, rel, ref)
+    except (ValueError, KeyError):
         return None
+
+
+def _part(s: date, e: date, part: str | None) -> tuple[date, date]:
+    """月初 = the first five days, 月底 = the last seven, 上旬/中旬/下旬 = tens;
+    a quarter's 初/末 is its first/last month."""
+    if not part:
+        return s, e
+    if (e - s).days > 40:  # a quarter
+        if part in ("初",):
+            return s, month_end(s.year, s.month)
+        if part in ("底", "末"):
+            return e.replace(day=1), e
+        return s, e
+    if part == "初":
+        return s, s + timedelta(days=4)
+    if part == "上旬":
+        return s, s + timedelta(days=9)
+    if part == "中旬":
+        return s + timedelta(days=10), s + timedelta(days=19)
+    if part == "下旬":
+        return s + timedelta(days=20), e
+    if part in ("底", "末"):
+        return e - timedelta(days=6), e
+    return s, e
+
+
+def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
+    has_year = not rel or bool(g.get("ry"))
     if kind == "year":
         ry = g.get("ry")
         part = g.get("part") or ""
         if ry in ("年底", "年末") or part in ("底", "末"):
-            return date(y, 12, 1), date(y, 12, 31), f"{y}", "year", rel
+            return date(y, 11, 1) if part or ry else date(y, 12, 1), date(y, 12, 31), "year", rel, "year", True, False
         if ry == "年初" or part == "初":
-            return date(y, 1, 1), date(y, 3, 31), f"{y}", "year", rel
-        return date(y, 1, 1), date(y, 12, 31), f"{y}", "year", rel
+            return date(y, 1, 1), date(y, 2, 28) if not calendar.isleap(y) else date(y, 2, 29), "year", rel, "year", True, False
+        return date(y, 1, 1), date(y, 12, 31), "year", rel, "year", True, False
     if kind == "year_range":
-        y2 = _num(g["y2"])
-        if not y <= y2 <= 2100:
+        y2 = _year_value(g["y2"], ref)
+        if y2 < y:
             return None
-        return date(y, 1, 1), date(y2, 12, 31), f"{y}/{y2}", "range", rel
-    if kind == "quarter":
-        q = _num(g["q"]) if not g["q"].isdigit() else int(g["q"])
+        return date(y, 1, 1), date(y2, 12, 31), "range", rel, "year", True, False
+    if kind == "quarter" or kind == "quarter_q":
+        qraw = g["q"]
+        q = 1 if qraw == "首" else int(qraw) if qraw.isdigit() else cn_int(qraw)
         if not 1 <= q <= 4:
             return None
         if g.get("qfirst"):
-            return date(y, 1, 1), _month_end(y, 3 * q), f"{y}-01/{y}-{3 * q:02d}", "range", rel
-        return date(y, 3 * q - 2, 1), _month_end(y, 3 * q), f"{y}-Q{q}", "quarter", rel
+            return date(y, 1, 1), month_end(y, 3 * q), "range", rel, "month", has_year, False
+        s, e = _part(date(y, 3 * q - 2, 1), month_end(y, 3 * q), g.get("part"))
+        return s, e, "quarter", rel, "quarter", has_year, False
     if kind == "half":
-        if g["h"] == "上半年":
-            return date(y, 1, 1), date(y, 6, 30), f"{y}-H1", "half", rel
-        return date(y, 7, 1), date(y, 12, 31), f"{y}-H2", "half", rel
-    mo = _num(g["m"])
+        if g["h"] in ("上半年", "前半年"):
+            return date(y, 1, 1), date(y, 6, 30), "half", rel, "month", has_year, False
+        return date(y, 7, 1), date(y, 12, 31), "half", rel, "month", has_year, False
+    if kind == "holiday":
+        h = g["h"]
+        if h in HOLIDAYS_SOLAR:
+            mo, d = HOLIDAYS_SOLAR[h]
+            day = date(y, mo, d)
+        elif h in HOLIDAYS_LUNAR:
+            day = _lunar_to_solar(y, *HOLIDAYS_LUNAR[h])
+        elif h == "除夕":
+            nxt = _lunar_to_solar(y + 1, 1, 1) if y < 2100 else None
+            day = nxt - timedelta(days=1) if nxt else None
+        elif h in ("清明节", "清明"):
+            day = date(y, 4, 5 if y % 4 in (0, 1) and y < 2008 else 4)
+        elif h == "母亲节":
+            day = _nth_weekday(y, 5, 6, 2)
+        elif h == "父亲节":
+            day = _nth_weekday(y, 6, 6, 3)
+        else:  # 感恩节
+            day = _nth_weekday(y, 11, 3, 4)
+        if day is None:
+            return None
+        return day, day, "day", rel, "day", has_year, True
+    if kind == "week_of":
+        n = cn_int(g["n"])
+        if g.get("m"):
+            mo = cn_int(g["m"])
+            first = date(y, mo, 1)
+        else:
+            first = date(y, 1, 1)
+        # week 1 starts on the first Monday of the year or month
+        s = first + timedelta(days=(7 - first.weekday()) % 7) + timedelta(weeks=n - 1)
+        return s, s + timedelta(days=6), "week", rel, "week", has_year, bool(g.get("m"))
+    if kind == "nth_weekday":
+        wd = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[g["wd"]]
+        d = _nth_weekday(y, cn_int(g["m"]), wd, cn_int(g["n"]))
+        return d, d, "day", rel, "day", has_year, True
+    if kind == "lunar_md":
+        mraw = g["m"]
+        mo = {"正": 1, "腊": 12, "冬": 11}.get(mraw) or cn_int(mraw)
+        draw = g["d"].replace("初", "")
+        day = _lunar_to_solar(y, mo, cn_int(draw) if draw else 10)
+        if day is None:
+            return None
+        return day, day, "day", rel, "day", has_year, True
+    if kind == "nth_month":
+        n = cn_int(g["n"])
+        return date(y, n, 1), month_end(y, n), "month", rel, "month", has_year, True
+    if kind == "first_last_n":
+        n = cn_int(g["n"])
+        unit = g["u"]
+        if g.get("rm"):
+            r = _resolve("rel_month", {"rm": g["rm"], "ry": None}, ref)
+            if r is None:
+                return None
+            ps, pe = r[0], r[1]
+        elif g.get("m"):
+            mo = cn_int(g["m"])
+            ps, pe = date(y, mo, 1), month_end(y, mo)
+        else:
+            ps, pe = date(y, 1, 1), date(y, 12, 31)
+        first = g["which"] == "前"
+        if unit in ("天", "日"):
+            span = timedelta(days=n)
+        elif unit in ("周", "星期"):
+            span = timedelta(weeks=n)
+            if first:
+                ps = ps + timedelta(days=(7 - ps.weekday()) % 7)
+        elif unit == "月":
+            return ((ps, month_end(*(_add_months(ps, n - 1).timetuple()[:2]))) if first else
+                    (_add_months(pe.replace(day=1), -(n - 1)), pe)) + ("range", rel, "month", has_year, False)
+        else:
+            return None
+        return ((ps, ps + span - timedelta(days=1)) if first else (pe - span + timedelta(days=1), pe)) + ("range", rel, "day", has_year, bool(g.get("m") or g.get("rm")))
+    if kind == "lunar_month":
+        mo = 1 if g["m"] == "正月" else 12
+        s = _lunar_to_solar(y, mo, 1)
+        if s is None:
+            return None
+        nxt = _lunar_to_solar(y if mo == 1 else y + 1, 2 if mo == 1 else 1, 1)
+        return s, (nxt - timedelta(days=1)) if nxt else s + timedelta(days=28), "month", rel, "month", has_year, True
+    if kind == "lunar_date":
+        mraw = g.get("m")
+        if not mraw:
+            return None
+        mo = {"正月": 1, "腊月": 12, "臘月": 12, "冬月": 11}[mraw]
+        draw = g["d"].replace("初", "").replace("廿", "二十")
+        day = _lunar_to_solar(y, mo, cn_int(draw) if draw else 10)
+        if day is None:
+            return None
+        return day, day, "day", rel, "day", has_year, True
+    if kind in ("iso_date", "compact_date"):
+        d = date(y, int(g["m"]), int(g["d"]))
+        return d, d, "day", False, "day", True, True
+    if kind == "iso_month":
+        mo = int(g["m"])
+        return date(y, mo, 1), month_end(y, mo), "month", False, "month", True, True
+    mo = cn_int(g["m"])
     if not 1 <= mo <= 12:
         return None
     if kind == "month":
-        part = g.get("part") or ""
-        start, end = date(y, mo, 1), _month_end(y, mo)
-        if part in ("底", "末", "下旬"):
-            start = date(y, mo, 21)
-        elif part in ("初", "上旬"):
-            end = date(y, mo, 10)
-        elif part == "中旬":
-            start, end = date(y, mo, 11), date(y, mo, 20)
-        return start, end, f"{y}-{mo:02d}", "month", rel
+        s, e = _part(date(y, mo, 1), month_end(y, mo), g.get("part"))
+        return s, e, "month", rel, "month", has_year, True
     if kind == "month_range":
-        y2 = _num(g["y2"]) if g.get("y2") else y
-        mo2 = _num(g["m2"])
-        if not 1 <= mo2 <= 12 or (y2, mo2) < (y, mo):
+        y2 = _year_value(g["y2"], ref) if g.get("y2") else y
+        mo2 = cn_int(g["m2"])
+        if not 1 <= mo2 <= 12:
             return None
-        return date(y, mo, 1), _month_end(y2, mo2), f"{y}-{mo:02d}/{y2}-{mo2:02d}", "range", rel
-    d = _num(g["d"])
-    start = _safe_date(y, mo, d)
-    if start is None:
-        return None
-    if kind in ("date", "iso_date"):
-        return start, start, f"{start:%Y-%m-%d}", "day", rel
+        if (y2, mo2) < (y, mo):
+            y2 += 1  # 8月至2月: into the next year
+        return date(y, mo, 1), month_end(y2, mo2), "range", rel, "month", has_year, True
+    d = cn_int(g["d"])
+    start = date(y, mo, d)
+    if kind == "date":
+        return start, start, "day", rel, "day", has_year, True
     if kind == "day_range":
-        mo2 = _num(g["m2"]) if g.get("m2") else mo
-        end = _safe_date(y, mo2, _num(g["d2"]))
-        if end is None or end < start:
-            return None
-        return start, end, f"{start:%Y-%m-%d}/{end:%Y-%m-%d}", "range", rel
+        mo2 = cn_int(g["m2"]) if g.get("m2") else mo
+        end = date(y, mo2, cn_int(g["d2"]))
+        if end < start:
+            end = date(y + 1, mo2, end.day)
+        return start, end, "range", rel, "day", has_year, True
     return None
 
 
-def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
-    """Every date or period expression, left to right, non-overlapping.
+_PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
 
-    Longer and more specific patterns win over the shorter ones they contain.
-    """
-    candidates: list[tuple[int, int, int, str, re.Match[str]]] = []
-    for prio, (kind, pattern) in enumerate(PATTERNS):
+
+def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
+    cands = []
+    for kind, pattern in _ATOMS:
         for m in pattern.finditer(text):
-            if m.end() - m.start() == 0 or not m.group(0).strip():
+            if not m.group(0).strip():
                 continue
-            candidates.append((m.start(), -(m.end() - m.start()), prio, kind, m))
-    candidates.sort()
+            cands.append((m, kind))
+    cands.sort(key=lambda c: (-(c[0].end() - c[0].start()), _PRIORITY[c[1]], c[0].start()))
     taken: list[TimeExpr] = []
-    occupied: list[tuple[int, int]] = []
-    for start, neg_len, _prio, kind, m in sorted(candidates, key=lambda c: (c[1], c[2], c[0])):
+    for m, kind in cands:
         s, e = m.start(), m.end()
-        # strip leading whitespace from the span
         while s < e and text[s].isspace():
             s += 1
-        if any(s < oe and os_ < e for os_, oe in occupied):
+        if any(s < t.char_end and t.char_start < e for t in taken):
             continue
-        if _is_not_a_date(text, s, e, kind):
+        if _not_a_time(text, s, e, kind, m):
             continue
-        resolved = _resolve(kind, m, ref)
-        if resolved is None:
+        r = _resolve(kind, m.groupdict(), ref)
+        if r is None:
             continue
-        d0, d1, label, k, rel = resolved
-        occupied.append((s, e))
-        taken.append(TimeExpr(text[s:e], s, e, d0, d1, label, k, rel))
-    for m in _NOW.finditer(text):
-        s, e = m.start(), m.end()
-        if ref is None or any(s < oe and os_ < e for os_, oe in occupied):
-            continue
-        occupied.append((s, e))
-        taken.append(TimeExpr(text[s:e], s, e, None, ref, f"{ref:%Y-%m-%d}", "asof", True))
+        start, end, k, rel, grain, has_year, has_month = r
+        taken.append(_mk(text, s, e, start, end, k, rel, grain, has_year, has_month))
     taken.sort(key=lambda t: t.char_start)
     return taken
 
 
-_YEARISH_NOT_DATE = re.compile(r"[\d.]")
-
-
-def _is_not_a_date(text: str, s: int, e: int, kind: str) -> bool:
+def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
     before = text[s - 1] if s > 0 else ""
     after = text[e] if e < len(text) else ""
-    if before and _YEARISH_NOT_DATE.match(before) and kind not in ("rel_month",):
-        return True  # part of a longer number
+    raw = text[s:e]
+    if before and (before.isdigit() or before == ".") and kind not in ("rel_month", "rel_day"):
+        return True
+    if after and after.isdigit() and kind in ("year", "month", "iso_month", "date"):
+        return True
     if kind == "year":
-        raw = text[s:e]
-        # 三十年 / 10年 (durations) are not calendar years; only 4-digit years are.
-        if raw[0].isdigit() and not re.match(r"(?:19|20)\d{2}", raw):
+        y = m.group("y")
+        if y and len(y) == 2 and not (after in ("底", "初", "末") or text[e:e + 1] in "" or re.match(r"[\d一二三四五六七八九十]", after or "")):
+            # 两位年份 only before a month or as 19年底: 10年 is a duration
+            if not re.match(r"\s*(?:\d|[一二三四五六七八九十])", text[e:e + 2]) and m.group("part") is None:
+                return True
+        if y and y.isdigit() and len(y) == 4 and not 1000 <= int(y) <= 2200:
             return True
-        if after and after in "代间" and raw.endswith("年"):
-            return True  # 2020年代, 年间
+        if y and after and after in "代间前后" and raw.endswith("年"):
+            return True
+        if y and re.match(r"[一二三四五六七八九十]+$", y) and len(y) == 2 and not re.match(rf"\s*{_MON}\s*月", text[e:e + 4]):
+            return True
+    if kind == "offset":
+        n = m.group("n")
+        if m.group("u") == "年" and n.isdigit() and len(n) == 4:
+            return True  # 2015年前 is "before 2015"
+    if kind == "span" and m.group("dir") in ("前", "后", "後") and before and re.match(r"[\u4e00-\u9fff]", before) and before not in "的在于从":
+        return True
+    if kind == "holiday" and m.group("h") in ("十一", "七一", "五一", "国庆") and (re.match(r"[\d一二三四五六七八九十个届次月日号]", after or "") or before in "第十"):
+        return True
+    if kind == "holiday" and m.group("h") in ("十一", "七一", "五一") and before and re.match(r"[\u4e00-\u9fff]", before):
+        return True
+    if kind == "lunar_date" and not m.group("m"):
+        return True
     return False
+
+
+# --- compositions --------------------------------------------------------------
+
+_RANGE_JOIN = re.compile(r"^\s*(?:起)?(?:至|到|—+|–|-|~|～|－)\s*$")
+_BETWEEN = re.compile(r"^\s*(?:和|与|與|跟)\s*$")
+_OPEN_BEFORE = re.compile(r"^(?:或之前|及以前|及之前|或以前|以前|之前|前)")
+_OPEN_AFTER = re.compile(r"^(?:或之后|及以后|及之后|或以后|以后|之后|以來|以来|起|开始|後|后)")
+
+
+def _inherit(x: TimeExpr, y: TimeExpr) -> TimeExpr:
+    """Y of 从X到Y written without a year (or month) takes X's."""
+    if y.has_year or y.start is None or x.start is None:
+        return y
+    try:
+        s = y.start.replace(year=x.start.year)
+        e = y.end.replace(year=x.start.year + (y.end.year - y.start.year)) if y.end else None
+    except ValueError:
+        return y
+    if e is not None and e < x.start:
+        s, e = s.replace(year=s.year + 1), e.replace(year=e.year + 1)
+    return replace(y, start=s, end=e)
+
+
+def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
+    out: list[TimeExpr] = []
+    i = 0
+    while i < len(atoms):
+        a = atoms[i]
+        nxt = atoms[i + 1] if i + 1 < len(atoms) else None
+        lead = ""
+        s = a.char_start
+        for w in ("从", "自从", "自", "在", "时间从"):
+            if text[max(0, s - len(w)):s] == w and w in ("从", "自从", "自"):
+                lead = w
+        if nxt is not None:
+            gap = text[a.char_end:nxt.char_start]
+            if _RANGE_JOIN.match(gap) or _BETWEEN.match(gap) and re.match(r"^\s*(?:之)?间", text[nxt.char_end:nxt.char_end + 3]):
+                b = _inherit(a, nxt)
+                if a.start and b.end and b.end >= a.start:
+                    start = s - len(lead)
+                    end = nxt.char_end
+                    tail = re.match(r"^\s*(?:之间|之間|间|間|止)", text[end:end + 3])
+                    if tail and (_BETWEEN.match(gap) or tail.group(0).strip() == "止"):
+                        end += tail.end()
+                    out.append(TimeExpr(text[start:end], start, end, a.start, b.end, _label(a.start, b.end), "range",
+                                        a.relative or b.relative, a.grain))
+                    i += 2
+                    continue
+        after = text[a.char_end:a.char_end + 4]
+        mb = _OPEN_BEFORE.match(after)
+        ma = _OPEN_AFTER.match(after)
+        if a.kind not in ("asof",) and a.start is not None and (mb or ma) and a.kind not in ("week",) and not (a.grain == "year" and a.relative):
+            if mb:
+                inclusive = mb.group(0) in ("或之前", "及以前", "及之前", "或以前")
+                end = a.end if inclusive else a.start - timedelta(days=1)
+                e = a.char_end + mb.end()
+                out.append(TimeExpr(text[a.char_start:e], a.char_start, e, None, end, _label(None, end), "open", a.relative, a.grain))
+            else:
+                inclusive = ma.group(0) in ("或之后", "及以后", "及之后", "或以后", "以来", "以來", "起", "开始")
+                start = a.start if inclusive else a.end + timedelta(days=1)
+                st = s - len(lead) if ma.group(0) in ("以来", "以來") else s
+                e = a.char_end + ma.end()
+                out.append(TimeExpr(text[st:e], st, e, start, None, _label(start, None), "open", a.relative, a.grain))
+            i += 1
+            continue
+        if lead in ("从", "自从", "自") and re.match(r"^(?:开始|起)", after):
+            pass
+        if a.kind == "range" and lead:
+            a = replace(a, raw_text=text[s - len(lead):a.char_end], char_start=s - len(lead))
+        elif lead == "自从":
+            a = replace(a, raw_text=text[s - 2:a.char_end], char_start=s - 2)
+        approx = re.match(r"^(?:左右|前后)", text[a.char_end:a.char_end + 2])
+        if approx and a.kind in ("day", "month", "year"):
+            a = replace(a, raw_text=text[a.char_start:a.char_end + 2], char_end=a.char_end + 2)
+        out.append(a)
+        i += 1
+    return out
+
+
+def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
+    """Every date or period expression, left to right, non-overlapping."""
+    atoms = _atoms(text, ref)
+    times = _compose(text, atoms)
+    occupied = [(t.char_start, t.char_end) for t in times]
+    if ref is not None:
+        for m in _NOW.finditer(text):
+            s, e = m.start(), m.end()
+            if any(s < oe and os_ < e for os_, oe in occupied):
+                continue
+            times.append(TimeExpr(text[s:e], s, e, None, ref, f"{ref:%Y-%m-%d}", "asof", True))
+    for t in list(times):
+        k = text.rfind("截", max(0, t.char_start - 4), t.char_start)
+        if k >= 0 and re.match(r"截[至止](?:到)?\s*$", text[k:t.char_start]) and t.kind != "asof":
+            times[times.index(t)] = replace(t, raw_text=text[k:t.char_end], char_start=k, start=None, kind="asof",
+                                            label=_label(t.end, t.end) if t.end else t.label)
+    times.sort(key=lambda t: t.char_start)
+    return times
 
 
 def as_of(text_before: str) -> bool:
     """Whether a clause states an as-of reading (截至 …)."""
-    return bool(_ASOF.search(text_before))
+    return bool(re.search(r"截[至止]", text_before))
