@@ -214,7 +214,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_month", re.compile(rf"(?:(?P<ry>{_REL_YEAR}))?(?P<rm>{_REL_MON})(?P<part>初|底|末)?(?:(?P<d>{_DAY})[日号])?")),
     ("nth_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?第(?P<n>{_N})(?:个|個)月")),
     ("offset", re.compile(rf"(?P<n>{_N})(?P<ge>个|個)?(?P<u>天|日|周|星期|礼拜|月|年)(?P<dir>以前|之前|以后|之后|以後|之後|前|后|後)")),
-    ("span", re.compile(rf"(?P<dir>近|最近|过去|過去|未来|未來|今后|今後|前|后|後)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|礼拜|月|年)")),
+    ("span", re.compile(rf"(?P<dir>近|最近|过去|過去|未来|未來|今后|今後|前|后|後|上|下)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|礼拜|月|年)")),
     ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>初|底|末|内|中)?")),
     ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
 ]
@@ -313,19 +313,40 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
             if unit == "年":
                 y = ref.year + sign * n
                 return date(y, 1, 1), date(y, 12, 31), "year", True, "year", True, True
-        back = g["dir"] in ("近", "最近", "过去", "過去", "前")
+        back = g["dir"] in ("近", "最近", "过去", "過去", "前", "上")
+        rolling = g["dir"] in ("近", "最近", "过去", "過去", "未来", "未來", "今后", "今後")
         if unit in ("天", "日"):
             delta = timedelta(days=n)
-            return (ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)
+            se = (ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)
+            return se + ("range", True, "day", True, True)
         if unit in ("周", "星期", "礼拜"):
-            delta = timedelta(weeks=n)
-            return ((ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)) + ("range", True, "day", True, True)
+            if rolling:
+                delta = timedelta(weeks=n)
+                se = (ref - delta, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), ref + delta)
+                return se + ("range", True, "day", True, True)
+            monday = ref - timedelta(days=ref.weekday())
+            se = (monday - timedelta(weeks=n), monday - timedelta(days=1)) if back else (monday + timedelta(weeks=1), monday + timedelta(weeks=n + 1) - timedelta(days=1))
+            return se + ("range", True, "week", True, True)
         if unit == "月":
-            return ((_add_months(ref, -n), ref - timedelta(days=1)) if back else (ref + timedelta(days=1), _add_months(ref, n))) + ("range", True, "day", True, True)
+            if rolling:
+                se = (_add_months(ref, -n), ref - timedelta(days=1)) if back else (ref + timedelta(days=1), _add_months(ref, n))
+                return se + ("range", True, "day", True, True)
+            first = ref.replace(day=1)
+            if back:
+                s0 = _add_months(first, -n)
+                return s0, first - timedelta(days=1), "range", True, "month", True, True
+            s0 = _add_months(first, 1)
+            e0 = _add_months(first, n)
+            return s0, month_end(e0.year, e0.month), "range", True, "month", True, True
         if unit == "年":
-            s = ref.replace(year=ref.year - n) if not (ref.month == 2 and ref.day == 29) else date(ref.year - n, 2, 28)
-            e = ref.replace(year=ref.year + n) if not (ref.month == 2 and ref.day == 29) else date(ref.year + n, 2, 28)
-            return ((s, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), e)) + ("range", True, "day", True, True)
+            if rolling:
+                s0 = _add_months(ref, -12 * n)
+                e0 = _add_months(ref, 12 * n)
+                se = (s0, ref - timedelta(days=1)) if back else (ref + timedelta(days=1), e0)
+                return se + ("range", True, "day", True, True)
+            if back:
+                return date(ref.year - n, 1, 1), date(ref.year - 1, 12, 31), "range", True, "year", True, True
+            return date(ref.year + 1, 1, 1), date(ref.year + n, 12, 31), "range", True, "year", True, True
         return None
     if kind == "half_month":
         if ref is None:
@@ -585,7 +606,7 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
         n = m.group("n")
         if m.group("u") == "年" and n.isdigit() and len(n) == 4:
             return True  # 2015年前 is "before 2015"
-    if kind == "span" and m.group("dir") in ("前", "后", "後") and before and re.match(r"[\u4e00-\u9fff]", before) and before not in "的在于从":
+    if kind == "span" and m.group("dir") in ("前", "后", "後", "上", "下") and before and re.match(r"[\u4e00-\u9fff]", before) and before not in "的在于从":
         return True
     if kind == "holiday" and m.group("h") in ("十一", "七一", "五一", "国庆") and (re.match(r"[\d一二三四五六七八九十个届次月日号]", after or "") or before in "第十"):
         return True
