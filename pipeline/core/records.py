@@ -49,7 +49,7 @@ def read_document(data: bytes, source_path: str) -> dict:
 
 # --- stage 2: articles -----------------------------------------------------
 
-_QUANTITY_SEGMENTS = ("paragraph", "subhead")
+_QUANTITY_SEGMENTS = ("paragraph", "subhead", "title", "kicker", "subtitle")
 
 
 def split_articles(document_id: str, text: str) -> tuple[dict, list[dict], list[dict]]:
@@ -192,7 +192,8 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
     quantities = [q for q in parse_quantities(body, ref, times)
                   if any(s <= q.char_start and q.char_end <= e for s, e in allowed)]
     spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in _SUBJECT_TYPES]
-    main = _main_subject(spans)
+    title_end = max((seg["end"] for seg in article["segments"] if seg["kind"] in ("title", "kicker", "subtitle")), default=0)
+    main = _main_subject(spans, title_end)
     rows = []
     for q in quantities:
         subject = _subject(body, q, spans) or main
@@ -206,19 +207,58 @@ def _outermost(spans: list[dict]) -> list[dict]:
         and (o["char_end"] - o["char_start"]) > (m["char_end"] - m["char_start"]) for o in spans)]
 
 
+_LOCATIVE = ("在", "于", "赴", "到", "往", "至", "来自", "位于", "落地", "落户", "入驻", "进驻", "前往", "从", "向", "对", "与", "和", "同", "跟")
+_SENTENCE_ENDS = "。！？!?；;\n"
+
+
+def _is_locative(body: str, m: dict) -> bool:
+    """磨憨 in 在磨憨建设 / 落地磨憨 is where something happens, not what a number is about."""
+    before = body[max(0, m["char_start"] - 2):m["char_start"]]
+    return before.endswith(_LOCATIVE)
+
+
+def _rank(m: dict) -> int:
+    return 0 if m["entity_type"] == "organization" else 1
+
+
+def _topic(body: str, start: int, end: int, spans: list[dict]) -> dict | None:
+    """The entity a sentence is about: its first mention that is not a place something happens in."""
+    cands = _outermost([m for m in spans if start <= m["char_start"] and m["char_end"] <= end])
+    cands = [m for m in cands if not _is_locative(body, m)]
+    if not cands:
+        return None
+    best = max(_rank(m) for m in cands)
+    return min((m for m in cands if _rank(m) == best), key=lambda m: m["char_start"])
+
+
 def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
     sent_start = q.sentence_start
-    in_sentence = _outermost([m for m in spans if sent_start <= m["char_start"] and m["char_end"] <= q.char_start])
-    if in_sentence:
-        return max(in_sentence, key=lambda m: (m["char_end"], _SUBJECT_TYPES[m["entity_type"]]))
+    topic = _topic(body, sent_start, q.char_start, spans)
+    if topic is not None:
+        # an entity opening the quantity's own clause beats the sentence topic
+        clause_start = max(sent_start, max(body.rfind(ch, sent_start, q.char_start) for ch in "，,；;") + 1)
+        clause = _topic(body, clause_start, q.char_start, spans)
+        if clause is not None and _rank(clause) >= _rank(topic) and clause["char_start"] - clause_start <= 2:
+            return clause
+        return topic
+    # an earlier sentence of the same paragraph: its topic carries over
     para_start = body.rfind("\n", 0, sent_start) + 1
-    earlier = _outermost([m for m in spans if para_start <= m["char_start"] and m["char_end"] <= sent_start])
-    if earlier:
-        return max(earlier, key=lambda m: (m["char_end"], _SUBJECT_TYPES[m["entity_type"]]))
+    pos = sent_start
+    while pos > para_start:
+        prev_start = max(para_start, max(body.rfind(ch, para_start, pos - 1) for ch in _SENTENCE_ENDS) + 1)
+        t = _topic(body, prev_start, pos, spans)
+        if t is not None and _rank(t) > 0:
+            return t
+        pos = prev_start
     return None
 
 
-def _main_subject(spans: list[dict]) -> dict | None:
+def _main_subject(spans: list[dict], title_end: int = 0) -> dict | None:
+    """The article's main subject: an entity of its title, else the one it mentions most."""
+    if title_end:
+        in_title = [m for m in _outermost(spans) if m["char_end"] <= title_end and _rank(m) > 0]
+        if in_title:
+            return in_title[0]
     counts: dict[str, list] = {}
     for m in _outermost(spans):
         if m["entity_type"] in ("park", "region", "company", "project"):
