@@ -128,21 +128,12 @@ def _lexicon_automaton() -> ahocorasick.Automaton:
 # --- regions -------------------------------------------------------------
 
 _LEVEL_RANK = {"province": 4, "prefecture": 3, "county": 2, "township": 1}
-_REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场", "大学", "学院", "日报", "晚报")
+_REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场")
 
 
 def _region_candidates(text: str) -> list[tuple[int, int, str, list[gazetteer.Region]]]:
-    matches = find_all(_region_automaton(), text)
-    # longest match wins among overlapping ones
-    matches.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-    out: list[tuple[int, int, str, list[gazetteer.Region]]] = []
-    last_end = -1
-    for s, e, word, regs in sorted(matches, key=lambda m: (-(m[1] - m[0]), m[0])):
-        if any(s < oe and os_ < e for os_, oe, _, _ in out):
-            continue
-        out.append((s, e, word, regs))  # type: ignore[arg-type]
-    out.sort()
-    return out
+    """Every gazetteer surface found in the text, overlapping ones included."""
+    return sorted(find_all(_region_automaton(), text))  # type: ignore[arg-type]
 
 
 def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> int:
@@ -152,30 +143,35 @@ def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> i
 def find_regions(text: str) -> list[EntityMention]:
     cands = _region_candidates(text)
     countries = gazetteer.foreign_countries()
-    # First pass: unambiguous full names give context (昆明市 → 530100).
+    # First pass: unambiguous official names give context (昆明市 → 530100, so 安宁 is 安宁市).
     context: dict[str, int] = {}
     for s, e, word, regs in cands:
-        full = [r for r in regs if r.name == word or (r.level in ("province", "prefecture") and len(regs) == 1)]
-        if len(full) == 1:
+        regs = [r for r in regs if not _is_functional_zone(r)]
+        full = [r for r in regs if r.name == word or (r.level in ("province", "prefecture") and word in r.aliases)]
+        if len(full) == 1 and (len(word) >= 3 or full[0].level in ("province", "prefecture")) and not _common_word(word, 50):
             for a in gazetteer.ancestors(full[0].region_id):
                 context[a.region_id] = context.get(a.region_id, 0) + 1
-    out: list[EntityMention] = []
+    accepted: list[EntityMention] = []
     for s, e, word, regs in cands:
         regs = [r for r in regs if not _is_functional_zone(r)]
-        if not regs and word not in countries:
-            continue
         if not regs:
             if word in countries and _word_boundary_ok(text, s, e):
                 short, full = countries[word]
-                out.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
+                accepted.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
             continue
         best = _choose_region(text, s, e, word, regs, context)
         if best is None:
             continue
         parent = best.parent_id
-        out.append(EntityMention(word, s, e, "region", f"region:{best.region_id}", best.name,
-                                 region_level=best.level, admin_code=best.admin_code,
-                                 parent_key=f"region:{parent}" if parent else None))
+        accepted.append(EntityMention(word, s, e, "region", f"region:{best.region_id}", best.name,
+                                      region_level=best.level, admin_code=best.admin_code,
+                                      parent_key=f"region:{parent}" if parent else None))
+    # overlapping accepted matches: the longest wins (西双版纳州 over 版纳)
+    out: list[EntityMention] = []
+    for m in sorted(accepted, key=lambda m: (-(m.char_end - m.char_start), m.char_start)):
+        if not any(m.char_start < o.char_end and o.char_start < m.char_end for o in out):
+            out.append(m)
+    out.sort(key=lambda m: m.char_start)
     out.extend(_fuzzy_townships(text, out, context))
     return out
 
@@ -191,17 +187,25 @@ def _is_functional_zone(r: gazetteer.Region) -> bool:
 
 
 def _word_boundary_ok(text: str, s: int, e: int) -> bool:
-    """Reject a match that is the tail or head of a longer dictionary word (加纳 in 增加纳税)."""
-    freq = _jieba_freq()
-    for k in range(max(0, s - 3), s):
-        w = text[k:e]
-        if freq.get(w, 0) > 0 and len(w) > e - s:
-            return False
-    for k in range(e + 1, min(len(text), e + 3) + 1):
-        w = text[s:k]
-        if freq.get(w, 0) > 0 and len(w) > e - s and not any(w.endswith(x) for x in ("省", "市", "州", "县", "区", "镇", "乡")):
-            return False
-    return True
+    """Whether [s, e) starts and ends on word boundaries of jieba's segmentation
+    (with the gazetteer in its dictionary): 宁波 in 改扩建宁波南段 is a word,
+    更合 in 更合理 and 加纳 in 增加纳税 are not."""
+    from .segmenter import tokenizer
+
+    lo, hi = max(0, s - 4), min(len(text), e + 4)
+    bounds = {0}
+    pos = 0
+    for w in tokenizer().cut(text[lo:hi], HMM=False):
+        pos += len(w)
+        bounds.add(pos)
+    return (s - lo) in bounds and (e - lo) in bounds
+
+
+def _tagged_place(word: str) -> bool:
+    from .segmenter import pos_cut
+
+    tokens = pos_cut(word)
+    return len(tokens) == 1 and tokens[0][1] == "ns"
 
 
 def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Region], context: dict[str, int]) -> gazetteer.Region | None:
@@ -216,22 +220,28 @@ def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Re
     if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:
         return None
     if is_full:
+        if len(word) <= 3 and support == 0 and best.level != "province" and not _word_boundary_ok(text, s, e):
+            return None
         if best.level == "township" and len(ranked) > 1 and support == 0 and len(word) <= 3:
             return None  # 城关镇: dozens of them, none in context
+        if support == 0 and _common_word(word, 50) and best.level != "province":
+            return None  # 城区, 社区: divisions named with an ordinary word need context
         return best
     # short forms (安宁, 五华, 磨憨)
     if best.level in ("province",):
         return best if _word_boundary_ok(text, s, e) else None
     if best.level == "prefecture":
-        if support or not _common_word(word, 200):
+        if support or not _common_word(word, 200) or _tagged_place(word):
             return best if _word_boundary_ok(text, s, e) else None
         return None
     if best.level == "township":
         # township short forms (磨憨) only with their county or prefecture in context,
         # and never when the form is an ordinary word (建设, 中心)
         near = sum(context.get(a.region_id, 0) for a in gazetteer.ancestors(best.parent_id) if a.level in ("county", "prefecture"))
-        if _common_word(word, 1) or not near or not _word_boundary_ok(text, s, e):
+        if _common_word(word, 1) or not _word_boundary_ok(text, s, e):
             return None
+        if not near and not (len(ranked) == 1 and text.count(word) >= 2):
+            return None  # a unique, unambiguous short form written more than once (磨憨)
         return best
     if support and _word_boundary_ok(text, s, e):
         return best
@@ -455,7 +465,20 @@ def _title_re() -> re.Pattern[str]:
 
 
 _SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|率队|一行|带队|主持|出席|参加|调研|作|在|与|等|到|赴|前往|会见|看望|走访|致辞|讲话|宣布|透露|建议|希望|要求|、|，|,|。|（|\()"
-_PERSON_AFTER_TITLE = re.compile(rf"([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH})")
+_PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|$)")
+_BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|编辑)\s*[:：]?\s*([\u4e00-\u9fff]{2,3})(?=[\s\d，,。、）)]|摄|$)")
+
+
+def _looks_like_name(name: str) -> bool:
+    """A surname from jionlp's unambiguous list, or a whole word jieba tags as a person name."""
+    if name in _titles() or _common_word(name, 20):
+        return False
+    if name[0] in _surnames():
+        return True
+    from .segmenter import pos_cut
+
+    tokens = pos_cut(name)
+    return len(tokens) == 1 and tokens[0][1] == "nr"
 
 
 def find_persons(text: str) -> list[EntityMention]:
@@ -467,12 +490,20 @@ def find_persons(text: str) -> list[EntityMention]:
         if not pm:
             continue
         name = pm.group(1)
-        if name[0] not in surnames or _common_word(name, 20) or name in _titles():
+        if not _looks_like_name(name):
             continue
-        ns = m.end()
+        ns = m.end() + pm.start(1)
         chain_start, titles, org = _title_chain(text, m.start(), m.end())
         out.append(EntityMention(name, ns, ns + len(name), "person", f"person:{name}", name,
                                  titles=titles, org_surface=org, role_in_doc=_role(titles)))
+    taken = {(m.char_start, m.char_end) for m in out}
+    for m in _BYLINE_NAME.finditer(text):
+        name = m.group(1)
+        if (m.start(1), m.end(1)) in taken or not _looks_like_name(name):
+            continue
+        role = text[m.start():m.start(1)].strip(" :：")
+        out.append(EntityMention(name, m.start(1), m.end(1), "person", f"person:{name}", name,
+                                 titles=[role], role_in_doc="reporter"))
     return out
 
 
