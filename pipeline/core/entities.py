@@ -216,7 +216,7 @@ def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Re
     ranked = sorted(regs, key=score, reverse=True)
     best = ranked[0]
     support = _context_support(context, best) + context.get(best.region_id, 0)
-    is_full = best.name == word or word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道"))
+    is_full = best.name == word or (word != best.short and word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道")))
     if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:
         return None
     if is_full:
@@ -224,7 +224,7 @@ def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Re
             return None
         if best.level == "township" and len(ranked) > 1 and support == 0 and len(word) <= 3:
             return None  # 城关镇: dozens of them, none in context
-        if support == 0 and _common_word(word, 50) and best.level != "province":
+        if support == 0 and _common_word(word, 50) and best.level not in ("province", "prefecture"):
             return None  # 城区, 社区: divisions named with an ordinary word need context
         return best
     # short forms (安宁, 五华, 磨憨)
@@ -342,6 +342,12 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
             cut = max(cut, k + len(w))
     start += cut
     start += _pos_trim(text[start:suffix_start], allow_verbs)
+    # never cut inside a known park term (自|贸试验区 → 自贸试验区)
+    for short, full in _abbreviations():
+        for term in (short, full):
+            k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
+            if 0 <= k < start < k + len(term):
+                start = k
     while start < suffix_start and text[start] in "—-)）、":
         start += 1
     return start
@@ -353,7 +359,11 @@ def _is_proper(prefix: str) -> bool:
         return False
     if any(p in prefix for p in _known_parks()):
         return True
-    if any(len(w) >= 2 for _, _, w, _ in find_all(_region_automaton(), prefix)):
+    if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
+        return True
+    from .segmenter import pos_cut
+
+    if any(flag in ("ns", "nr", "nt", "nz", "nrt", "j") and len(w) >= 2 for w, flag in pos_cut(prefix)):
         return True
     freq = _jieba_freq()
     # an out-of-vocabulary stretch of two or more characters is a proper name
@@ -369,6 +379,16 @@ def _is_proper(prefix: str) -> bool:
                 return True
             i += 1
     return False
+
+
+_LEVEL_BODY = re.compile(r"[省市县区州乡镇]?(?:委|政府|人大|政协|纪委|人大常委会|党委|党工委)")
+
+
+def _starts_with_adjective(prefix: str) -> bool:
+    from .segmenter import pos_cut
+
+    tokens = pos_cut(prefix) if prefix else []
+    return bool(tokens) and tokens[0][1] in ("a", "ad", "an", "b") and tokens[0][0] not in ("国家级", "省级")
 
 
 _ORG_TAILS = {"党委", "省委", "市委", "县委", "区委", "州委", "纪委", "团委", "工委", "党组", "政协"}
@@ -413,15 +433,38 @@ def find_named(text: str) -> list[EntityMention]:
         if etype == "organization":
             if len(name) < 2 or (len(suffix) == 1 and len(name) < 3):
                 continue
-            if _common_word(name, 100) and name not in ("省委", "市委", "县委", "区委", "州委", "国务院", "政协", "人大"):
+            if _common_word(name, 100) and not _LEVEL_BODY.fullmatch(name) and name not in ("国务院", "政协", "人大"):
                 continue
+            if suffix.endswith("政府") and prefix and not (_LEVEL_BODY.fullmatch(name) or _is_proper(prefix) or prefix.endswith("人民")):
+                continue  # 服务型政府, 小政府: a kind of government, not a body
+            if _starts_with_adjective(prefix):
+                continue  # 优秀基层党委, 先进单位: an award category
         elif not _is_proper(prefix) and name not in _known_parks():
             continue
         out.append(EntityMention(name, start, e, etype, "", name))
     out.extend(_projects(text))
     for s, e, word, (etype, canon) in find_all(_lexicon_automaton(), text):
         out.append(EntityMention(word, s, e, etype, "", canon))
-    return _dedupe_nested(out)
+    return _split_coordinated(_dedupe_nested(out))
+
+
+_COORDINATED = re.compile(r"^([省市县区州])委\1?政府$|^([省市县区州])([省市县区州])(党委|委)(政府)?$")
+
+
+def _split_coordinated(ms: list[EntityMention]) -> list[EntityMention]:
+    """省委省政府 → 省委 + 省政府; 省市党委 → 省委 + 市委: two bodies written as one."""
+    out = []
+    for m in ms:
+        name = m.surface
+        if m.entity_type == "organization" and re.fullmatch(r"([省市县区州])委\1政府", name):
+            k = name.index("委") + 1
+            out.append(EntityMention(name[:k], m.char_start, m.char_start + k, "organization", "", name[:k]))
+            out.append(EntityMention(name[k:], m.char_start + k, m.char_end, "organization", "", name[k:]))
+            continue
+        if m.entity_type == "organization" and re.fullmatch(r"[省市县区州]{2}(?:党委|委)(?:政府)?", name):
+            continue  # 省市党委政府: a collective reference, no single body
+        out.append(m)
+    return out
 
 
 _PROJECT = re.compile(r"项目")
@@ -564,9 +607,11 @@ def canonical_key(m: EntityMention) -> str:
     name = m.name.translate(_DASHES)
     if m.entity_type == "park":
         name = _known_parks().get(name, name)
+        name = re.sub(r"^(?:国家级|省级|市级)", "", name)
         for short, full in _abbreviations():
-            if name.endswith(short):
-                name = name[: -len(short)] + full
+            if short in name and full not in name:
+                name = name.replace(short, full)
+        name = re.sub(r"^中国\([\u4e00-\u9fff]{2,3}\)", "", name)
         name = re.sub(r"^中国", "", name)
         # strip a leading province (云南滇中新区 → 滇中新区) when the rest still names it
         for prov in gazetteer.load_gazetteer().values():
