@@ -388,7 +388,7 @@ def _starts_with_adjective(prefix: str) -> bool:
     from .segmenter import pos_cut
 
     tokens = pos_cut(prefix) if prefix else []
-    return bool(tokens) and tokens[0][1] in ("a", "ad", "an", "b") and tokens[0][0] not in ("国家级", "省级")
+    return bool(tokens) and tokens[0][1] in ("a", "ad", "an", "b") and len(tokens[0][0]) >= 2 and tokens[0][0] not in ("国家级", "省级")
 
 
 _ORG_TAILS = {"党委", "省委", "市委", "县委", "区委", "州委", "纪委", "团委", "工委", "党组", "政协"}
@@ -443,6 +443,7 @@ def find_named(text: str) -> list[EntityMention]:
             continue
         out.append(EntityMention(name, start, e, etype, "", name))
     out.extend(_projects(text))
+    out.extend(_companies_by_executive(text, out))
     for s, e, word, (etype, canon) in find_all(_lexicon_automaton(), text):
         out.append(EntityMention(word, s, e, etype, "", canon))
     return _split_coordinated(_dedupe_nested(out))
@@ -470,13 +471,40 @@ def _split_coordinated(ms: list[EntityMention]) -> list[EntityMention]:
 _PROJECT = re.compile(r"项目")
 
 
+def _companies_by_executive(text: str, found: list[EntityMention]) -> list[EntityMention]:
+    """三星电子CEO, 联发科 CEO 蔡力行: a name right before a chief executive's title is a company."""
+    out = []
+    for m in _COMPANY_BEFORE_EXEC.finditer(text):
+        e = m.end(1)
+        start = _left_extend(text, e, e, 8)
+        name = text[start:e]
+        if len(name) < 2 or any(o.char_start <= start and e <= o.char_end for o in found):
+            continue
+        if not _is_proper(name) or name.endswith(tuple(_suffixes())):
+            continue
+        out.append(EntityMention(name, start, e, "company", "", name))
+    return out
+
+
+_GENERIC_PROJECT = re.compile(r"^(?:重点|在建|新建|新开工|续建|竣工|招商引资|产业|省级|市级|县级|亿元以上|十亿元以上|各类|相关|合作|协作|跨区域|该|此|这些|一批)")
+_OWNER = re.compile(r"(?:集团|公司|有限公司)")
+
+
 def _projects(text: str) -> list[EntityMention]:
     out = []
     for m in _PROJECT.finditer(text):
         s, e = m.start(), m.end()
         start = _left_extend(text, e, s, 20, allow_verbs=True)
+        owner = list(_OWNER.finditer(text, start, s))
+        if owner and owner[-1].end() < s - 1:
+            start = owner[-1].end()  # 浙江交通集团|甬台温改扩建宁波南段项目: the owner is a company
         prefix = text[start:s]
-        if len(prefix) < 2 or not _is_proper(prefix):
+        from .segmenter import pos_cut
+
+        tokens = pos_cut(prefix) if prefix else []
+        if len(prefix) < 2 or _GENERIC_PROJECT.match(prefix) or (tokens and tokens[0][1] == "v"):
+            continue
+        if not _is_proper(prefix) and len(prefix) < 4:
             continue
         out.append(EntityMention(text[start:e], start, e, "project", "", text[start:e]))
     return out
@@ -508,20 +536,26 @@ def _title_re() -> re.Pattern[str]:
 
 
 _SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|率队|一行|带队|主持|出席|参加|调研|作|在|与|等|到|赴|前往|会见|看望|走访|致辞|讲话|宣布|透露|建议|希望|要求|、|，|,|。|（|\()"
-_PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|$)")
+_PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|\.|…|$)")
+_COMPANY_BEFORE_EXEC = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s?(?=CEO|首席执行官|董事长|总裁|副总裁)")
 _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|编辑)\s*[:：]?\s*([\u4e00-\u9fff]{2,3})(?=[\s\d，,。、）)]|摄|$)")
+
+
+_NAME_BEFORE_CUE = re.compile(r"([\u4e00-\u9fff]{2,3})(总书记|表示|介绍|指出|强调|认为|透露|坦言|说：|说:|说，|说,)")
 
 
 def _looks_like_name(name: str) -> bool:
     """A surname from jionlp's unambiguous list, or a whole word jieba tags as a person name."""
-    if name in _titles() or _common_word(name, 20):
+    if name in _titles():
         return False
-    if name[0] in _surnames():
-        return True
     from .segmenter import pos_cut
 
     tokens = pos_cut(name)
-    return len(tokens) == 1 and tokens[0][1] == "nr"
+    if len(tokens) == 1 and tokens[0][1] == "nr":
+        return True  # 习近平: a name jieba knows
+    if _common_word(name, 20):
+        return False
+    return name[0] in _surnames()
 
 
 def find_persons(text: str) -> list[EntityMention]:
@@ -540,6 +574,15 @@ def find_persons(text: str) -> list[EntityMention]:
         out.append(EntityMention(name, ns, ns + len(name), "person", f"person:{name}", name,
                                  titles=titles, org_surface=org, role_in_doc=_role(titles)))
     taken = {(m.char_start, m.char_end) for m in out}
+    for m in _NAME_BEFORE_CUE.finditer(text):
+        name = m.group(1)
+        s0 = m.start(1)
+        if (s0, m.end(1)) in taken or not _looks_like_name(name) or not _word_boundary_ok(text, s0, m.end(1)):
+            continue
+        title = m.group(2) if m.group(2) in _titles() or m.group(2) == "总书记" else None
+        out.append(EntityMention(name, s0, m.end(1), "person", f"person:{name}", name,
+                                 titles=[title] if title else [], role_in_doc="official" if title else None))
+        taken.add((s0, m.end(1)))
     for m in _BYLINE_NAME.finditer(text):
         name = m.group(1)
         if (m.start(1), m.end(1)) in taken or not _looks_like_name(name):
@@ -623,13 +666,38 @@ def canonical_key(m: EntityMention) -> str:
                     break
         return f"park:{name}"
     if m.entity_type == "organization":
+        name = name.rsplit("·", 1)[-1]
         return f"organization:{_known_orgs().get(name, name)}"
     return f"{m.entity_type}:{name}"
+
+
+_BARE_BODIES = ("党工委", "党委", "管委会", "工委", "党组", "纪委")
+_SOURCE_AT_END = re.compile(r"[(（]([\u4e00-\u9fff]{2,8})[)）]\s*$", re.M)
+
+
+def _resolve_short_bodies(mentions: list[EntityMention]) -> None:
+    """管委会 → 滇中新区管委会: a bare body name takes the nearest full form the article uses."""
+    bodies = [m for m in mentions if m.entity_type == "organization"]
+    for m in bodies:
+        if m.surface not in _BARE_BODIES and not re.fullmatch(r"[区县市省州]" + "(?:" + "|".join(_BARE_BODIES) + ")", m.surface):
+            continue
+        bare = m.surface.lstrip("区县市省州")
+        full = [o for o in bodies if o is not m and o.surface.endswith(bare) and len(o.surface) > len(m.surface)
+                and (m.surface == bare or o.surface.endswith(m.surface))]
+        if full:
+            nearest = min(full, key=lambda o: abs(o.char_start - m.char_start))
+            m.name = nearest.name
+            m.key = canonical_key(nearest)
 
 
 def find_entities(text: str) -> list[EntityMention]:
     """All entity mentions in one article body."""
     mentions = find_regions(text) + find_named(text) + find_persons(text)
+    for m in _SOURCE_AT_END.finditer(text):
+        # (新浪云南) closing a paragraph: the outlet the article comes from
+        if not any(o.char_start <= m.start(1) < o.char_end for o in mentions):
+            mentions.append(EntityMention(m.group(1), m.start(1), m.end(1), "organization", "", m.group(1),
+                                          role_in_doc="source"))
     persons = {m.name for m in mentions if m.entity_type == "person"}
     known = {(m.char_start, m.char_end) for m in mentions if m.entity_type == "person"}
     for pm in person_mentions(text, persons):
@@ -637,5 +705,6 @@ def find_entities(text: str) -> list[EntityMention]:
             mentions.append(pm)
     for m in mentions:
         m.key = canonical_key(m)
+    _resolve_short_bodies(mentions)
     mentions.sort(key=lambda m: (m.char_start, -(m.char_end - m.char_start)))
     return mentions
