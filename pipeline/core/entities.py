@@ -179,6 +179,7 @@ def find_regions(text: str) -> list[EntityMention]:
 _ZONE_SUFFIX = ("开发区", "新区", "产业园", "园区", "工业园", "示范区", "合作区", "管理区", "管委会", "试验区", "保税区", "农场", "林场")
 
 
+@lru_cache(maxsize=None)
 def _is_functional_zone(r: gazetteer.Region) -> bool:
     """Development zones that the statistical codes list beside counties and towns are parks, not regions."""
     if r.level == "county" and r.admin_code and 70 <= int(r.admin_code[-2:]) <= 79:
@@ -643,10 +644,22 @@ def person_mentions(text: str, names: set[str]) -> list[EntityMention]:
 _DASHES = str.maketrans({"-": "—", "–": "—", "－": "—", "（": "(", "）": ")"})
 
 
+@lru_cache(maxsize=1)
+def _province_aliases() -> tuple[str, ...]:
+    return tuple(sorted({a for r in gazetteer.load_gazetteer().values() if r.level == "province" for a in r.aliases},
+                        key=len, reverse=True))
+
+
 def canonical_key(m: EntityMention) -> str:
     """Cross-document identity of a named thing."""
     if m.key:
         return m.key
+    return _canonical_key(m.entity_type, m.name)
+
+
+@lru_cache(maxsize=65536)
+def _canonical_key(entity_type: str, name: str) -> str:
+    m = EntityMention(name, 0, 0, entity_type, "", name)
     name = m.name.translate(_DASHES)
     if m.entity_type == "park":
         name = _known_parks().get(name, name)
@@ -657,13 +670,10 @@ def canonical_key(m: EntityMention) -> str:
         name = re.sub(r"^中国\([\u4e00-\u9fff]{2,3}\)", "", name)
         name = re.sub(r"^中国", "", name)
         # strip a leading province (云南滇中新区 → 滇中新区) when the rest still names it
-        for prov in gazetteer.load_gazetteer().values():
-            if prov.level != "province":
-                continue
-            for a in prov.aliases:
-                if name.startswith(a) and len(name) - len(a) >= 4 and _is_proper(name[len(a):-2]):
-                    name = name[len(a):]
-                    break
+        for a in _province_aliases():
+            if name.startswith(a) and len(name) - len(a) >= 4 and _is_proper(name[len(a):-2]):
+                name = name[len(a):]
+                break
         return f"park:{name}"
     if m.entity_type == "organization":
         name = name.rsplit("·", 1)[-1]

@@ -16,7 +16,7 @@ from .jionlp_data import dictionary_file, location_alias
 LEVELS = ("province", "prefecture", "county", "township")
 
 
-@dataclass
+@dataclass(eq=False)
 class Region:
     region_id: str  # admin code, or parent code + name for townships
     name: str
@@ -117,6 +117,11 @@ def foreign_countries() -> dict[str, tuple[str, str]]:
 
 
 def ancestors(region_id: str | None) -> list[Region]:
+    return list(_ancestors(region_id)) if region_id else []
+
+
+@lru_cache(maxsize=None)
+def _ancestors(region_id: str) -> tuple[Region, ...]:
     gaz = load_gazetteer()
     out = []
     seen = set()
@@ -127,7 +132,7 @@ def ancestors(region_id: str | None) -> list[Region]:
             break
         out.append(r)
         region_id = r.parent_id
-    return out
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,7 @@ one ``Quantity`` per mention, with ``char_start``/``char_end`` indexing
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -62,11 +63,21 @@ def quantity_patterns() -> tuple[re.Pattern[str], ...]:
     """Number + unit (the unit is required, so 2亿千瓦时 backtracks to 2亿 + 千瓦时);
     百分之… without a unit; a bare 万/亿 amount (money only by context); fractions."""
     units = lexicon.unit_pattern()
+    first = _quantity_first_chars()
     return (
-        re.compile(_core(rf"(?P<unit>{units})")),
-        re.compile(_core(r"(?P<unit>)").replace("(?P<pct>百分之|千分之)?", "(?P<pct>百分之|千分之)")),
-        re.compile(_core(r"(?P<unit>)")),
+        re.compile(first + _core(rf"(?P<unit>{units})")),
+        re.compile(first + _core(r"(?P<unit>)").replace("(?P<pct>百分之|千分之)?", "(?P<pct>百分之|千分之)")),
+        re.compile(first + _core(r"(?P<unit>)")),
     )
+
+
+def _quantity_first_chars() -> str:
+    """Characters a quantity can start with (a digit, a numeral, a currency, a cue):
+    a lookahead on them lets the regex engine skip every other position."""
+    chars = set("0123456789." + _CN_DIGIT + "十拾廿卅佰仟百千万亿几数负-−－")
+    for word in [*_currencies(), *_PRE_QUAL.split("|"), "百分之", "千分之"]:
+        chars.add(word[0])
+    return "(?=[" + re.escape("".join(sorted(chars))) + "])"
 
 
 FRACTION = None
@@ -139,10 +150,19 @@ _STOP_COUNTED = re.compile(
 _COUNTED_MAX = 8
 
 
+_SENT_RE = re.compile("[" + re.escape(_SENT_END) + "]")
+_sentence_cache: list = [None, None]
+
+
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    start = max(text.rfind(ch, 0, pos) for ch in _SENT_END) + 1
-    ends = [i for ch in _SENT_END if (i := text.find(ch, pos)) >= 0]
-    end = min(ends) + 1 if ends else len(text)
+    """The sentence around ``pos``: a bisect in the text's sentence ends (computed once per text)."""
+    if _sentence_cache[0] is not text:
+        _sentence_cache[0] = text
+        _sentence_cache[1] = [m.start() for m in _SENT_RE.finditer(text)]
+    ends = _sentence_cache[1]
+    k = bisect.bisect_left(ends, pos)
+    start = ends[k - 1] + 1 if k > 0 else 0
+    end = ends[k] + 1 if k < len(ends) else len(text)
     return start, end
 
 

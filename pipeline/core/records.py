@@ -6,6 +6,7 @@ only move these records in and out of DuckDB.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -188,8 +189,7 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
     if isinstance(ref, datetime):
         ref = ref.date()
     allowed = [(s["start"], s["end"]) for s in article["segments"] if s["kind"] in _QUANTITY_SEGMENTS]
-    times = find_times(body, ref)
-    quantities = [q for q in parse_quantities(body, ref, times)
+    quantities = [q for q in parse_quantities(body, ref)
                   if any(s <= q.char_start and q.char_end <= e for s, e in allowed)]
     spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in _SUBJECT_TYPES]
     title_end = max((seg["end"] for seg in article["segments"] if seg["kind"] in ("title", "kicker", "subtitle")), default=0)
@@ -217,6 +217,9 @@ def _is_locative(body: str, m: dict) -> bool:
     return before.endswith(_LOCATIVE)
 
 
+_CAUSATIVE = re.compile(r"(?:积极|大力|全力)?(?:推动|带动|引导|支持|帮助|促成|协助|组织|指导|鼓励|引进|招引)")
+
+
 def _rank(m: dict) -> int:
     return 0 if m["entity_type"] == "organization" else 1
 
@@ -228,7 +231,15 @@ def _topic(body: str, start: int, end: int, spans: list[dict]) -> dict | None:
     if not cands:
         return None
     best = max(_rank(m) for m in cands)
-    return min((m for m in cands if _rank(m) == best), key=lambda m: m["char_start"])
+    ranked = sorted((m for m in cands if _rank(m) == best), key=lambda m: m["char_start"])
+    first = ranked[0]
+    # 滇池度假区推动中国铁塔昆明公司…: after a causative verb the object is the actor
+    later = [m for m in cands if m["char_start"] > first["char_end"]]
+    if later:
+        nxt = min(later, key=lambda m: m["char_start"])
+        if _CAUSATIVE.fullmatch(body[first["char_end"]:nxt["char_start"]]) and _rank(nxt) > 0:
+            return nxt
+    return first
 
 
 def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:

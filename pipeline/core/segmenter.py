@@ -43,8 +43,10 @@ def pos_tokenizer():
     return jieba.posseg.POSTokenizer(tokenizer())
 
 
-def pos_cut(text: str) -> list[tuple[str, str]]:
-    return [(p.word, p.flag) for p in pos_tokenizer().cut(text)]
+@lru_cache(maxsize=200_000)
+def pos_cut(text: str) -> tuple[tuple[str, str], ...]:
+    """POS-tagged words of a short string (name prefixes repeat: cached)."""
+    return tuple((p.word, p.flag) for p in pos_tokenizer().cut(text))
 
 
 def word_freq(word: str) -> int:

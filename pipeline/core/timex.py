@@ -553,6 +553,18 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
     return None
 
 
+def _first_chars() -> str:
+    """Every character a time expression can start with; a lookahead on it lets the
+    regex engine skip the other positions of the text at once."""
+    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自")
+    for name in [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明", "母亲节", "父亲节", "感恩节"]:
+        chars.add(name[0])
+    chars |= set("周週星礼禮QG全年")
+    return "(?=[" + re.escape("".join(sorted(chars))) + "])"
+
+
+_FIRST = _first_chars()
+_ATOMS = [(kind, re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
 
 
