@@ -316,7 +316,10 @@ def _related_items(blocks: list[Block], furniture: list[Block]) -> list[ArticleD
             if current is not None:
                 m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", b.text)
                 if m:
-                    current.stamp_date = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    try:
+                        current.stamp_date = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                    except ValueError:
+                        pass
             current = None
             continue
         if current is None:

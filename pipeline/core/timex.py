@@ -585,7 +585,10 @@ def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
             continue
         if _not_a_time(text, s, e, kind, m):
             continue
-        r = _resolve(kind, m.groupdict(), ref)
+        try:
+            r = _resolve(kind, m.groupdict(), ref)
+        except (ValueError, KeyError, OverflowError):
+            r = None  # 2月30日: not a calendar date
         if r is None:
             continue
         start, end, k, rel, grain, has_year, has_month = r

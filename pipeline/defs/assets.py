@@ -13,13 +13,15 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from .. import staging, warehouse
-from ..core import records
-from ..core.text import UndecodableError
+from .. import intake, stages, staging, warehouse
+from ..parallel import map_batched
 from .metadata import preview
 from .resources import PipelinePaths
 
 WRITER_POOL = "warehouse_writer"
+
+
+BATCH = 200  # documents per transaction: bounded memory, and a crash loses at most one batch of work
 
 
 class IntakeConfig(dg.Config):
@@ -29,26 +31,9 @@ class IntakeConfig(dg.Config):
     prune_missing: bool = False
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def scan_input(folder: Path) -> list[Path]:
-    """Every regular file in the folder tree, symlink loops and unreadable dirs included as errors later."""
-    out: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for f in sorted(files):
-            if not f.startswith("."):
-                out.append(Path(root) / f)
-    return out
-
-
-def _source_path(path: Path, folder: Path) -> str:
-    try:
-        return str(path.relative_to(folder.parent))
-    except ValueError:
-        return str(path)
+def _batches(items: list, size: int = BATCH):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
 
 
 @dg.asset(
@@ -62,72 +47,75 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
     if not folder.is_dir():
         raise dg.Failure(f"input folder {folder} does not exist")
     started = time.perf_counter()
+    new_docs = quarantined_now = 0
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         known = {r[0]: (r[1], r[2], r[3]) for r in con.execute(
             "SELECT source_path, document_id, size, mtime_ns FROM stg_file").fetchall()}
         have_docs = {r[0] for r in con.execute("SELECT document_id FROM stg_document").fetchall()}
-        docs, quarantined, files, superseded = [], [], [], []
-        seen_paths = set()
-        for path in scan_input(folder):
-            sp = _source_path(path, folder)
+        seen_paths: set[str] = set()
+        superseded: list[str] = []
+        todo = []
+        for path in intake.scan_input(folder):
+            sp = intake.source_path_for(path, folder)
             seen_paths.add(sp)
-            try:
-                st = path.stat()
-            except OSError as exc:
-                quarantined.append({"source_path": sp, "reason": f"cannot stat: {exc.strerror or exc}",
-                                    "detected_at": _now(), "size": None, "mtime_ns": None})
-                continue
+            st, problem = intake.stat_file(path)
             prev = known.get(sp)
-            if prev and prev[1] == st.st_size and prev[2] == st.st_mtime_ns and (prev[0] in have_docs or prev[0] == ""):
-                continue  # unchanged since last refresh
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                quarantined.append({"source_path": sp, "reason": f"cannot read: {exc.strerror or exc}",
-                                    "detected_at": _now(), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-                files.append({"source_path": sp, "document_id": "", "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                              "status": "quarantined", "seen_at": _now()})
-                continue
-            doc_id = records.document_id_for(data)
-            if prev and prev[0] and prev[0] != doc_id:
-                superseded.append(prev[0])
-            files.append({"source_path": sp, "document_id": doc_id, "size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                          "status": "loaded", "seen_at": _now()})
-            if doc_id in have_docs:
-                continue
-            try:
-                doc = records.read_document(data, sp)
-            except UndecodableError as exc:
-                quarantined.append({"source_path": sp, "reason": str(exc), "detected_at": _now(),
-                                    "size": st.st_size, "mtime_ns": st.st_mtime_ns})
-                files[-1].update(document_id="", status="quarantined")
-                continue
-            docs.append(doc)
-            have_docs.add(doc_id)
-        still_used = {f["document_id"] for f in files} | {v[0] for k, v in known.items() if k not in {f["source_path"] for f in files}}
-        gone = [d for d in superseded if d not in still_used]
+            if st is not None and problem is None and prev and prev[1] == st.st_size and prev[2] == st.st_mtime_ns \
+                    and (prev[0] in have_docs or prev[0] == ""):
+                continue  # unchanged since the last refresh: no read, no hash
+            todo.append((path, sp, st, problem))
+        for batch in _batches(todo):
+            files, docs, quarantine = [], [], []
+            for path, sp, st, problem in batch:
+                if problem:
+                    res = intake.FileResult(sp, st.st_size if st else None, st.st_mtime_ns if st else None, reason=problem)
+                else:
+                    res = intake.read_input_file(path, sp, st, have_docs)
+                prev = known.get(sp)
+                if prev and prev[0] and prev[0] != res.document_id:
+                    superseded.append(prev[0])
+                files.append({"source_path": sp, "document_id": res.document_id, "size": res.size,
+                              "mtime_ns": res.mtime_ns, "status": "quarantined" if res.reason else "loaded",
+                              "seen_at": intake.now()})
+                if res.reason:
+                    quarantine.append({"source_path": sp, "reason": res.reason, "detected_at": intake.now(),
+                                       "size": res.size, "mtime_ns": res.mtime_ns})
+                elif res.document is not None:
+                    docs.append(res.document)
+                    have_docs.add(res.document_id)
+            changed = [f["source_path"] for f in files]
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM stg_file WHERE source_path IN (SELECT unnest(?))", [changed])
+            con.execute("DELETE FROM stg_quarantine WHERE source_path IN (SELECT unnest(?))", [changed])
+            staging.append(con, "stg_file", files)
+            staging.append(con, "stg_document", docs)
+            staging.append(con, "stg_quarantine", quarantine)
+            con.execute("COMMIT")
+            new_docs += len(docs)
+            quarantined_now += len(quarantine)
+        used = {r[0] for r in con.execute("SELECT DISTINCT document_id FROM stg_file").fetchall()}
+        gone = [d for d in set(superseded) if d not in used]
         if config.prune_missing:
             missing = [k for k in known if k not in seen_paths]
-            gone += [known[k][0] for k in missing if known[k][0]]
+            con.execute("BEGIN TRANSACTION")
             con.execute("DELETE FROM stg_file WHERE source_path IN (SELECT unnest(?))", [missing])
             con.execute("DELETE FROM stg_quarantine WHERE source_path IN (SELECT unnest(?))", [missing])
-        con.execute("BEGIN TRANSACTION")
-        staging.delete_documents(con, gone)
-        changed = [f["source_path"] for f in files] + [q["source_path"] for q in quarantined]
-        con.execute("DELETE FROM stg_file WHERE source_path IN (SELECT unnest(?))", [changed])
-        con.execute("DELETE FROM stg_quarantine WHERE source_path IN (SELECT unnest(?))", [changed])
-        staging.append(con, "stg_file", files)
-        staging.append(con, "stg_document", docs)
-        staging.append(con, "stg_quarantine", quarantined)
-        con.execute("COMMIT")
+            con.execute("COMMIT")
+            used = {r[0] for r in con.execute("SELECT DISTINCT document_id FROM stg_file").fetchall()}
+            gone += [d for d in have_docs if d not in used]
+        if gone:
+            con.execute("BEGIN TRANSACTION")
+            staging.delete_documents(con, sorted(set(gone)))
+            con.execute("COMMIT")
         total = con.execute("SELECT count(*) FROM stg_document").fetchone()[0]
         n_quarantine = con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
         meta = {
             "input_dir": str(folder),
-            "new_documents": len(docs),
-            "superseded_documents": len(gone),
-            "quarantined_now": len(quarantined),
+            "files_examined": len(todo),
+            "new_documents": new_docs,
+            "superseded_or_pruned_documents": len(set(gone)),
+            "quarantined_now": quarantined_now,
             "documents_total": total,
             "quarantined_total": n_quarantine,
             "seconds": round(time.perf_counter() - started, 3),
@@ -138,22 +126,29 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
     return dg.MaterializeResult(metadata=meta)
 
 
-def _load_articles(con, document_ids: list[str]) -> list[dict]:
+def _load_articles(con, document_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {d: [] for d in document_ids}
     if not document_ids:
-        return []
+        return out
     cur = con.execute("SELECT * FROM stg_article WHERE document_id IN (SELECT unnest(?)) ORDER BY article_id",
                       [document_ids])
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
-
-
-def _load_mentions(con, document_ids: list[str]) -> dict[str, list[dict]]:
-    cur = con.execute("SELECT * FROM stg_mention WHERE document_id IN (SELECT unnest(?))", [document_ids])
-    cols = [d[0] for d in cur.description]
-    out: dict[str, list[dict]] = {}
     for r in cur.fetchall():
         row = dict(zip(cols, r))
-        out.setdefault(row["article_id"], []).append(row)
+        out[row["document_id"]].append(row)
+    return out
+
+
+def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dict]]]:
+    """document_id → article_id → mention rows."""
+    out: dict[str, dict[str, list[dict]]] = {d: {} for d in document_ids}
+    if not document_ids:
+        return out
+    cur = con.execute("SELECT * FROM stg_mention WHERE document_id IN (SELECT unnest(?))", [document_ids])
+    cols = [d[0] for d in cur.description]
+    for r in cur.fetchall():
+        row = dict(zip(cols, r))
+        out[row["document_id"]].setdefault(row["article_id"], []).append(row)
     return out
 
 
@@ -164,26 +159,30 @@ def _load_mentions(con, document_ids: list[str]) -> dict[str, list[dict]]:
 )
 def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
+    n_articles = n_furniture = 0
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "articles")
-        metas, arts, furniture = [], [], []
-        for doc_id in todo:
-            text = con.execute("SELECT text FROM stg_document WHERE document_id = ?", [doc_id]).fetchone()[0]
-            meta, a, f = records.split_articles(doc_id, text)
-            metas.append(meta)
-            arts.extend(a)
-            furniture.extend(f)
-        con.execute("BEGIN TRANSACTION")
-        staging.append(con, "stg_document_meta", metas)
-        staging.append(con, "stg_article", arts)
-        staging.append(con, "stg_furniture", furniture)
-        staging.mark_done(con, "articles", todo)
-        con.execute("COMMIT")
+        for batch in _batches(todo):
+            texts = con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
+                                [batch]).fetchall()
+            metas, arts, furniture = [], [], []
+            for meta, a, f in map_batched(stages.articles_of, texts):
+                metas.append(meta)
+                arts.extend(a)
+                furniture.extend(f)
+            con.execute("BEGIN TRANSACTION")
+            staging.append(con, "stg_document_meta", metas)
+            staging.append(con, "stg_article", arts)
+            staging.append(con, "stg_furniture", furniture)
+            staging.mark_done(con, "articles", batch)
+            con.execute("COMMIT")
+            n_articles += len(arts)
+            n_furniture += len(furniture)
         total = con.execute("SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_articles": len(arts), "articles_total": total[0],
-            "boilerplate_articles": total[1], "removed_spans": len(furniture),
+            "documents_processed": len(todo), "new_articles": n_articles, "articles_total": total[0],
+            "boilerplate_articles": total[1], "removed_spans": n_furniture,
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
                                     "FROM stg_article ORDER BY document_id, seq"),
@@ -197,31 +196,37 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 )
 def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
+    n_mentions = n_roles = 0
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "entities")
-        mentions, roles = [], []
-        for art in _load_articles(con, todo):
-            m, r = records.extract_entities(art)
-            mentions.extend(m)
-            for role in r:
-                role["person_entity_id"] = records.entity_id_for(role["person_key"])
-                role["org_entity_id"] = records.entity_id_for(role["org_key"]) if role["org_key"] else None
-                role["document_id"] = art["document_id"]
-            roles.extend(r)
-        ents = records.entity_rows(mentions)
-        con.execute("BEGIN TRANSACTION")
-        staging.append(con, "stg_mention", mentions)
-        staging.append(con, "stg_entity", ents)
-        staging.append(con, "stg_person_role", roles)
-        staging.mark_done(con, "entities", todo)
-        con.execute("COMMIT")
+        for batch in _batches(todo):
+            per_doc = _load_articles(con, batch)
+            mentions, roles, ents = [], [], []
+            for m, r, e in map_batched(stages.entities_of, [per_doc[d] for d in batch]):
+                mentions.extend(m)
+                roles.extend(r)
+                ents.extend(e)
+            con.execute("BEGIN TRANSACTION")
+            staging.append(con, "stg_mention", mentions)
+            staging.append(con, "stg_entity", ents)
+            staging.append(con, "stg_person_role", roles)
+            staging.mark_done(con, "entities", batch)
+            con.execute("COMMIT")
+            n_mentions += len(mentions)
+            n_roles += len(roles)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_mentions": len(mentions), "new_person_roles": len(roles),
+            "documents_processed": len(todo), "new_mentions": n_mentions, "new_person_roles": n_roles,
             "seconds": round(time.perf_counter() - started, 3),
             "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS entities "
                                     "FROM stg_mention GROUP BY 1 ORDER BY 2 DESC"),
         })
+
+
+def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
+    arts = _load_articles(con, batch)
+    mentions = _load_mentions(con, batch)
+    return [(arts[d], mentions[d]) for d in batch]
 
 
 @dg.asset(
@@ -231,19 +236,19 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 )
 def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
+    n_rows = 0
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "quantities")
-        mentions = _load_mentions(con, todo)
-        rows = []
-        for art in _load_articles(con, todo):
-            rows.extend(records.extract_quantities(art, mentions.get(art["article_id"], [])))
-        con.execute("BEGIN TRANSACTION")
-        staging.append(con, "stg_quantity", rows)
-        staging.mark_done(con, "quantities", todo)
-        con.execute("COMMIT")
+        for batch in _batches(todo):
+            rows = [r for rs in map_batched(stages.quantities_of, _per_document_inputs(con, batch)) for r in rs]
+            con.execute("BEGIN TRANSACTION")
+            staging.append(con, "stg_quantity", rows)
+            staging.mark_done(con, "quantities", batch)
+            con.execute("COMMIT")
+            n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_quantities": len(rows),
+            "documents_processed": len(todo), "new_quantities": n_rows,
             "seconds": round(time.perf_counter() - started, 3),
             "by_metric": preview(con, "SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity "
                                       "GROUP BY ALL ORDER BY n DESC", max_rows=15),
@@ -258,19 +263,19 @@ def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.
 )
 def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
+    n_rows = 0
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "relations")
-        mentions = _load_mentions(con, todo)
-        rows = []
-        for art in _load_articles(con, todo):
-            rows.extend(records.extract_relations(art, mentions.get(art["article_id"], [])))
-        con.execute("BEGIN TRANSACTION")
-        staging.append(con, "stg_relation", rows)
-        staging.mark_done(con, "relations", todo)
-        con.execute("COMMIT")
+        for batch in _batches(todo):
+            rows = [r for rs in map_batched(stages.relations_of, _per_document_inputs(con, batch)) for r in rs]
+            con.execute("BEGIN TRANSACTION")
+            staging.append(con, "stg_relation", rows)
+            staging.mark_done(con, "relations", batch)
+            con.execute("COMMIT")
+            n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_relations": len(rows),
+            "documents_processed": len(todo), "new_relations": n_rows,
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT relation_type, description, event_date FROM stg_relation"),
         })

@@ -7,7 +7,7 @@ import os
 import dagster as dg
 
 from .. import settings
-from .assets import scan_input
+from ..intake import scan_input
 
 refresh_job = dg.define_asset_job(
     "refresh_warehouse", selection=dg.AssetSelection.all(),

@@ -1,0 +1,91 @@
+"""Reading the input folder: every file becomes a document or a quarantine record.
+
+Nothing here raises for a bad file: the reason is recorded and the batch goes
+on (empty, binary, undecodable, too large, unreadable, vanished, symlink loop,
+special files).
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .core import records
+from .core.text import UndecodableError
+
+
+def max_file_bytes() -> int:
+    return int(float(os.environ.get("PIPELINE_MAX_FILE_MB", "20")) * 1024 * 1024)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class FileResult:
+    source_path: str
+    size: int | None
+    mtime_ns: int | None
+    document: dict | None = None
+    document_id: str = ""
+    reason: str | None = None
+
+
+def scan_input(folder: Path) -> list[Path]:
+    """Every entry of the folder tree except hidden ones; directories are not followed through symlinks."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if not f.startswith("."):
+                out.append(Path(root) / f)
+    return out
+
+
+def source_path_for(path: Path, folder: Path) -> str:
+    """The path as given: relative to the input folder's parent, file name included."""
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def stat_file(path: Path) -> tuple[os.stat_result | None, str | None]:
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return None, f"cannot stat: {exc.strerror or exc}"
+    if not stat.S_ISREG(st.st_mode):
+        return st, "not a regular file"
+    return st, None
+
+
+def read_input_file(path: Path, source_path: str, st: os.stat_result | None = None,
+                    known_ids: set[str] | None = None) -> FileResult:
+    """Read, hash, decode and normalise one file, or say why it cannot be loaded."""
+    if st is None:
+        st, problem = stat_file(path)
+        if problem:
+            return FileResult(source_path, st.st_size if st else None, st.st_mtime_ns if st else None, reason=problem)
+    result = FileResult(source_path, st.st_size, st.st_mtime_ns)
+    if st.st_size > max_file_bytes():
+        result.reason = f"file too large: {st.st_size / 1048576:.1f} MB > {max_file_bytes() / 1048576:.0f} MB (PIPELINE_MAX_FILE_MB)"
+        return result
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(max_file_bytes() + 1)
+    except OSError as exc:
+        result.reason = f"cannot read: {exc.strerror or exc}"
+        return result
+    result.document_id = records.document_id_for(data)
+    if known_ids is not None and result.document_id in known_ids:
+        return result  # the same content is already loaded
+    try:
+        result.document = records.read_document(data, source_path)
+    except UndecodableError as exc:
+        result.reason = str(exc)
+        result.document_id = ""
+    return result

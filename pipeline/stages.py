@@ -1,0 +1,52 @@
+"""Per-document work of each stage, as top-level functions a process pool can run."""
+from __future__ import annotations
+
+from .core import records
+
+
+def articles_of(item: tuple[str, str]) -> tuple[dict, list[dict], list[dict]]:
+    document_id, text = item
+    try:
+        return records.split_articles(document_id, text)
+    except Exception as exc:  # noqa: BLE001 - one document's failure never stops the batch
+        meta = {"document_id": document_id, "source_name": "", "published_date": None,
+                "published_date_inferred": True, "error": f"articles: {exc!r}"}
+        return meta, [], []
+
+
+def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    mentions, roles = [], []
+    for art in articles:
+        try:
+            m, r = records.extract_entities(art)
+        except Exception:  # noqa: BLE001 - an article that breaks a rule loses its entities, not the batch
+            continue
+        mentions.extend(m)
+        for role in r:
+            role["person_entity_id"] = records.entity_id_for(role["person_key"])
+            role["org_entity_id"] = records.entity_id_for(role["org_key"]) if role["org_key"] else None
+            role["document_id"] = art["document_id"]
+        roles.extend(r)
+    return mentions, roles, records.entity_rows(mentions)
+
+
+def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> list[dict]:
+    articles, mentions = item
+    rows = []
+    for art in articles:
+        try:
+            rows.extend(records.extract_quantities(art, mentions.get(art["article_id"], [])))
+        except Exception:  # noqa: BLE001
+            continue
+    return rows
+
+
+def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> list[dict]:
+    articles, mentions = item
+    rows = []
+    for art in articles:
+        try:
+            rows.extend(records.extract_relations(art, mentions.get(art["article_id"], [])))
+        except Exception:  # noqa: BLE001
+            continue
+    return rows
