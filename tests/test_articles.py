@@ -110,3 +110,12 @@ def test_byline_parsing():
 def test_inferred_date_from_dateline_and_year():
     p = page("002")
     assert p.published_date == date(2022, 5, 8) and p.published_date_inferred
+
+
+def test_megabyte_line_is_cut_at_clause_ends_and_loses_nothing():
+    line = "本报讯 完成投资5亿元，" * 40000
+    blocks = repair_layout(line)
+    assert len(blocks) > 100
+    assert all(len(b.text) <= 3000 for b in blocks)
+    assert all(b.text.endswith("，") for b in blocks[:-1])  # cut after a clause, never inside 5亿元
+    assert "".join(b.text for b in blocks) == line

@@ -148,3 +148,12 @@ def test_never_raises_on_arbitrary_text():
             assert text[q.char_start:q.char_end] == q.raw_text
 
     run()
+
+
+def test_run_on_sentence_gives_each_quantity_a_bounded_sentence():
+    text = "本报讯 完成投资5亿元，" * 3000
+    found = parse_quantities(text)
+    assert len(found) == 3000
+    assert all(q.raw_text == "5亿元" and q.value == Decimal("500000000") for q in found)
+    assert max(len(q.sentence) for q in found) <= 400
+    assert all(q.sentence_start <= q.char_start and q.char_end <= q.sentence_start + len(q.sentence) + 1 for q in found)

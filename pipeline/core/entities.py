@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from . import gazetteer
 from .lexicon import build_automaton, find_all
 from .reference import load_csv
+from .spans import select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff·()（）—\-A-Za-z0-9]")
@@ -167,11 +168,7 @@ def find_regions(text: str) -> list[EntityMention]:
                                       region_level=best.level, admin_code=best.admin_code,
                                       parent_key=f"region:{parent}" if parent else None))
     # overlapping accepted matches: the longest wins (西双版纳州 over 版纳)
-    out: list[EntityMention] = []
-    for m in sorted(accepted, key=lambda m: (-(m.char_end - m.char_start), m.char_start)):
-        if not any(m.char_start < o.char_end and o.char_start < m.char_end for o in out):
-            out.append(m)
-    out.sort(key=lambda m: m.char_start)
+    out = select_disjoint(accepted, lambda m: (m.char_start, m.char_end), lambda m: (-(m.char_end - m.char_start), m.char_start))
     out.extend(_fuzzy_townships(text, out, context))
     return out
 

@@ -136,7 +136,32 @@ def repair_layout(text: str) -> list[Block]:
         current_last = line
         blocks.append(current)
         gap = 0
-    return _merge_broken_paragraphs(blocks)
+    return _split_overlong(_merge_broken_paragraphs(blocks))
+
+
+# A paragraph longer than this (a 1 MB line, a table flattened into one line) is
+# cut at sentence or clause ends so that the per-sentence work downstream stays bounded.
+MAX_PARAGRAPH = 3000
+
+
+def _cut_point(text: str, limit: int) -> int:
+    for delimiters in (TERMINAL, "，,、:：", " \t"):
+        cut = max(text.rfind(ch, limit // 2, limit) for ch in delimiters)
+        if cut >= 0:
+            return cut + 1
+    return limit
+
+
+def _split_overlong(blocks: list[Block]) -> list[Block]:
+    out: list[Block] = []
+    for b in blocks:
+        text = b.text
+        while len(text) > MAX_PARAGRAPH:
+            cut = _cut_point(text, MAX_PARAGRAPH)
+            out.append(Block(text[:cut], b.kind, b.line_no, b.gap_before if not out or out[-1].line_no != b.line_no else 0))
+            text = text[cut:]
+        out.append(Block(text, b.kind, b.line_no, 0 if out and out[-1].line_no == b.line_no else b.gap_before))
+    return out
 
 
 _NEW_START = re.compile(r"^(?:本报讯|本报记者|记者|通讯员|新华社|中新社|据|“|\d{1,2}月\d{1,2}日[，,]|近日|日前)")

@@ -17,6 +17,7 @@ from functools import lru_cache
 from . import lexicon
 from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
 from .timex import TimeExpr, find_times
+from .spans import select_disjoint
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _NUM_TEMPLATE = (
@@ -93,13 +94,8 @@ def _quantity_matches(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
     for pat in quantity_patterns():
         found.extend(m for m in pat.finditer(text) if m.group("n1"))
-    out: list[re.Match[str]] = []
-    for m in sorted(found, key=lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start())):
-        if any(m.start() < o.end() and o.start() < m.end() for o in out):
-            continue
-        out.append(m)
-    out.sort(key=lambda m: m.start())
-    return out
+    return select_disjoint(found, lambda m: m.span(),
+                           lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
 
 
 @dataclass
@@ -150,6 +146,7 @@ _STOP_COUNTED = re.compile(
 _COUNTED_MAX = 8
 
 
+MAX_SENTENCE = 400
 _SENT_RE = re.compile("[" + re.escape(_SENT_END) + "]")
 _sentence_cache: list = [None, None]
 
@@ -163,6 +160,13 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     k = bisect.bisect_left(ends, pos)
     start = ends[k - 1] + 1 if k > 0 else 0
     end = ends[k] + 1 if k < len(ends) else len(text)
+    if end - start > MAX_SENTENCE:
+        # A run-on "sentence" (a list or table flattened into one line): a window of whole clauses around pos.
+        lo, hi = max(start, pos - MAX_SENTENCE // 2), min(end, pos + MAX_SENTENCE // 2)
+        cuts = [i for i in (text.find(ch, lo, pos) for ch in "，,、") if i >= 0]
+        start = min(cuts) + 1 if cuts else lo
+        cut = max(text.rfind(ch, pos, hi) for ch in "，,、")
+        end = cut + 1 if cut >= 0 else hi
     return start, end
 
 

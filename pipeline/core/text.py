@@ -75,6 +75,9 @@ def decode_bytes(data: bytes) -> DecodedText:
                 raise UndecodableError(f"invalid {name} after byte-order mark: {exc.reason}") from exc
             if not _acceptable(text):
                 raise UndecodableError(f"{name} text with control or private-use characters")
+            if name != "utf-8-sig" and not text.isascii() and _chinese_score(text) < _MIN_SCORE:
+                # FF FE also starts random binary data: the text after it must read as text.
+                raise UndecodableError(f"{name} byte-order mark followed by bytes that are not text")
             return DecodedText(text, name)
     if b"\x00" in data[:4096] and data.count(b"\x00") > len(data) // 8:
         # UTF-16 without a BOM has NUL in every other byte of ASCII text.
@@ -86,10 +89,11 @@ def decode_bytes(data: bytes) -> DecodedText:
             if _acceptable(text) and (_chinese_score(text) >= _MIN_SCORE or text.isascii()):
                 return DecodedText(text, codec.replace("_", "-"))
         raise UndecodableError("binary content (NUL bytes)")
+    utf8_error: UnicodeDecodeError | None = None
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     else:
         if not _acceptable(text):
             raise UndecodableError("UTF-8 text with control characters (binary content?)")
@@ -108,8 +112,16 @@ def decode_bytes(data: bytes) -> DecodedText:
         if score > best_score:
             best, best_score = DecodedText(text, _canonical_codec(codec)), score
     if best is None or best_score < _MIN_SCORE:
+        if utf8_error is not None and utf8_error.start > 0 and _mostly_utf8(data):
+            raise UndecodableError(f"invalid UTF-8 at byte {utf8_error.start} ({utf8_error.reason}); "
+                                   "the rest of the file is UTF-8: repair or re-export it")
         raise UndecodableError("not decodable as UTF-8, UTF-16, GB18030 or Big5 text")
     return best
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    decoded = data.decode("utf-8", errors="replace")
+    return decoded.count("\ufffd") <= max(3, len(decoded) // 1000)
 
 
 # Share of frequent characters below which a decoding is noise, not Chinese

@@ -8,16 +8,27 @@ import dagster as dg
 
 from .. import settings
 from ..intake import scan_input
+from ..recovery import reap_dead_runs
 
 refresh_job = dg.define_asset_job(
     "refresh_warehouse", selection=dg.AssetSelection.all(),
     description="Process new or changed input files and publish the warehouse.",
 )
 
-daily_refresh = dg.ScheduleDefinition(
-    name="daily_refresh", job=refresh_job, cron_schedule="0 6 * * *", execution_timezone="Asia/Shanghai",
-    default_status=dg.DefaultScheduleStatus.RUNNING,
-)
+
+
+def _recover(context) -> None:
+    # A killed earlier refresh would otherwise hold the writer pool forever.
+    if context.instance_ref is not None:
+        for run_id in reap_dead_runs(context.instance):
+            context.log.warning(f"recovered killed run {run_id}")
+
+
+@dg.schedule(name="daily_refresh", job=refresh_job, cron_schedule="0 6 * * *", execution_timezone="Asia/Shanghai",
+             default_status=dg.DefaultScheduleStatus.RUNNING, description="Refresh the warehouse every morning.")
+def daily_refresh(context: dg.ScheduleEvaluationContext):
+    _recover(context)
+    return dg.RunRequest(tags={"trigger": "daily_refresh"})
 
 
 def folder_fingerprint(folder) -> tuple[str, int]:
@@ -36,6 +47,7 @@ def folder_fingerprint(folder) -> tuple[str, int]:
 @dg.sensor(job=refresh_job, minimum_interval_seconds=30, default_status=dg.DefaultSensorStatus.RUNNING,
            description="Starts a refresh when files appear in or change under PIPELINE_INPUT_DIR.")
 def input_folder_sensor(context: dg.SensorEvaluationContext):
+    _recover(context)
     folder = settings.input_dir()
     if not folder.is_dir():
         return dg.SkipReason(f"input folder {folder} does not exist")

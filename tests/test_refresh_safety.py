@@ -1,0 +1,191 @@
+"""Incremental, idempotent and safe refreshes, proven with real processes."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from conftest import DOCUMENTS, REPO
+from refresh_helpers import Env
+
+
+def seed(env: Env, names=None) -> None:
+    for p in sorted(DOCUMENTS.glob("*.txt")):
+        if names is None or p.name[:3] in names:
+            shutil.copy(p, env.input / p.name)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    env = Env(tmp_path_factory.mktemp("refresh"))
+    seed(env, {"000", "001", "002"})
+    env.refresh()
+    return env
+
+
+def test_two_refreshes_give_identical_contents(built):
+    first = built.checksums()
+    built.refresh()
+    assert built.checksums() == first
+    dup = built.query("SELECT count(*) - count(DISTINCT (article_id, char_start, char_end)) FROM fact_quantity")[0][0]
+    assert dup == 0
+
+
+def test_one_new_document_is_the_only_work(built):
+    before = dict(built.query("SELECT document_id, ingested_at FROM dim_document"))
+    shutil.copy(next(DOCUMENTS.glob("003_*.txt")), built.input / "003.txt")
+    built.refresh()
+    assert built.latest_metadata("raw_documents")["new_documents"] == 1
+    for stage in ("articles", "entities", "quantities", "relations"):
+        assert built.latest_metadata(stage)["documents_processed"] == 1, stage
+    after = dict(built.query("SELECT document_id, ingested_at FROM dim_document"))
+    assert len(after) == len(before) + 1
+    assert all(after[d] == t for d, t in before.items())  # old documents were not reprocessed
+
+
+def test_changed_file_supersedes_its_old_rows(built):
+    path = built.input / "003.txt"
+    old_id = built.query("SELECT document_id FROM dim_document WHERE source_path LIKE '%003.txt'")[0][0]
+    path.write_text(path.read_text(encoding="utf-8") + "\n本报讯 新增一段：完成投资5.5亿元。\n", encoding="utf-8")
+    built.refresh()
+    rows = built.query("SELECT document_id FROM dim_document WHERE source_path LIKE '%003.txt'")
+    assert len(rows) == 1 and rows[0][0] != old_id
+    assert built.query("SELECT count(*) FROM fact_quantity WHERE document_id = ?", [old_id])[0][0] == 0
+    assert built.query("SELECT count(*) FROM fact_quantity WHERE raw_text = '5.5亿元'")[0][0] == 1
+
+
+def test_missing_file_kept_until_prune(built):
+    (built.input / "003.txt").unlink()
+    built.refresh()
+    assert built.query("SELECT count(*) FROM dim_document WHERE source_path LIKE '%003.txt'")[0][0] == 1
+    built.refresh(config={"ops": {"raw_documents": {"config": {"prune_missing": True}}}})
+    assert built.query("SELECT count(*) FROM dim_document WHERE source_path LIKE '%003.txt'")[0][0] == 0
+    assert built.query("SELECT count(*) FROM dim_document")[0][0] == 3
+
+
+READER = r"""
+import sys, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("SELECT count(*) FROM dim_document").fetchone()[0], flush=True)
+sys.stdin.readline()
+print(con.execute("SELECT count(*) FROM dim_document").fetchone()[0], flush=True)
+"""
+
+
+def test_open_reader_never_blocks_a_refresh(tmp_path):
+    env = Env(tmp_path)
+    seed(env, {"001"})
+    env.refresh()
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(env.warehouse)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "1"
+        seed(env, {"002"})
+        env.refresh()  # would fail with a lock error if it wrote into the file the reader holds
+        out, _ = reader.communicate("go\n", timeout=60)
+        assert out.strip() == "1"  # the open session keeps answering from its snapshot
+    finally:
+        reader.kill()
+    assert env.query("SELECT count(*) FROM dim_document")[0][0] == 2
+
+
+def test_sigkill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path):
+    env = Env(tmp_path)
+    seed(env, {"001"})
+    env.refresh()
+    digest = env.file_digest()
+    counts = env.checksums()
+    seed(env)
+    killed = recovered = 0
+    for delay in (0.5, 2.0, 4.0, 7.0, 12.0):
+        proc = env.start_refresh()
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        if proc.returncode == 0:
+            break  # finished before the kill: nothing left to test at this delay
+        killed += 1
+        # A killed run still holds the writer pool; recovery releases it (as `make run` does first).
+        recovered += env.recover().count("recovered killed run")
+        if env.file_digest() != digest:
+            # Killed after the atomic rename: what is published is the whole new warehouse, never a mix.
+            assert env.query("SELECT count(*) FROM dim_document")[0][0] == 4
+            break
+        assert env.checksums() == counts
+    assert killed >= 3 and recovered >= 1
+    env.refresh()
+    assert env.query("SELECT count(*) FROM dim_document")[0][0] == 4
+
+
+def test_every_bad_file_is_accounted_for_and_the_batch_loads(tmp_path):
+    env = Env(tmp_path)
+    seed(env, {"001"})
+    inp = env.input
+    (inp / "empty.txt").write_bytes(b"")
+    (inp / "binary.bin").write_bytes(bytes(range(256)) * 64)
+    (inp / "bom_then_binary.txt").write_bytes(b"\xff\xfe\xfa\xfb\xfc\x80\x81" * 300)
+    (inp / "invalid_utf8.txt").write_bytes("完成投资5亿元。".encode() * 50 + b"\xff\xc3" + "签约项目12个。".encode() * 50)
+    (inp / "nul_bytes.txt").write_bytes("完成投资5亿元".encode("utf-8") + b"\x00" * 2000 + b"abc")
+    (inp / "too_large.txt").write_bytes(("完成投资5亿元。" * 20).encode("utf-8") * 8000)
+    (inp / "long_line.txt").write_text("本报讯 完成投资5亿元，" * 40000 + "\n", encoding="utf-8")
+    (inp / "traditional_big5.txt").write_bytes("滇中新區與西部5個國家級新區簽訂戰略合作協議，總投資21.15億元。\n".encode("big5") * 5)
+    (inp / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    unreadable = inp / "unreadable.txt"
+    unreadable.write_text("完成投资5亿元", encoding="utf-8")
+    unreadable.chmod(0)
+    os.mkfifo(inp / "a_fifo")
+    os.symlink(inp / "loop_b", inp / "loop_a")
+    os.symlink(inp / "loop_a", inp / "loop_b")
+    started = time.time()
+    env.refresh(PIPELINE_MAX_FILE_MB="2")
+    elapsed = time.time() - started
+    names = {p.name for p in inp.iterdir()}
+    loaded = {r[0].split("/")[-1] for r in env.query("SELECT source_path FROM dim_document")}
+    quarantined = dict((r[0].split("/")[-1], r[1]) for r in env.query("SELECT source_path, reason FROM quarantine_file"))
+    assert names == loaded | set(quarantined), names ^ (loaded | set(quarantined))
+    assert not loaded & set(quarantined)
+    for bad in ("empty.txt", "binary.bin", "nul_bytes.txt", "bom_then_binary.txt", "invalid_utf8.txt", "too_large.txt", "picture.png",
+                "a_fifo", "loop_a", "loop_b"):
+        assert bad in quarantined and quarantined[bad], bad
+    assert "invalid UTF-8 at byte 1100" in quarantined["invalid_utf8.txt"]
+    assert "file too large" in quarantined["too_large.txt"]
+    assert "regular file" in quarantined["a_fifo"]
+    assert {"traditional_big5.txt", "long_line.txt", "001_7d0e370ff4e4ce4b.txt"} <= loaded
+    if os.geteuid() != 0:
+        assert "unreadable.txt" in quarantined
+    enc = env.query("SELECT encoding FROM dim_document WHERE source_path LIKE '%big5%'")[0][0]
+    assert enc == "big5"
+    assert env.query("SELECT count(*) FROM dim_entity WHERE canonical_name = '滇中新区'")[0][0] == 1
+    assert elapsed < 600
+
+
+def test_failing_check_stops_publication_and_names_the_rows(tmp_path):
+    env = Env(tmp_path)
+    seed(env, {"002"})
+    env.refresh()
+    digest = env.file_digest()
+    work = env.warehouse.parent / f".{env.warehouse.stem}.build" / "work.duckdb"
+    con = duckdb.connect(str(work))
+    con.execute("INSERT INTO stg_quantity (quantity_id, document_id, article_id, metric_code, value, unit_code, "
+                "qualifier, raw_text, char_start, char_end, is_boilerplate) SELECT 'bogus', document_id, article_id, "
+                "'other', 1, 'XYZ', 'exact', substr(body, 1, 2), 0, 2, false FROM stg_article LIMIT 1")
+    con.close()
+    proc = env.refresh(check=False)
+    assert proc.returncode != 0
+    assert env.file_digest() == digest  # nothing was published
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(env.home))
+    try:
+        records = instance.get_event_records(
+            dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=50)
+        failed = [r.event_log_entry.dagster_event.event_specific_data for r in records
+                  if not r.event_log_entry.dagster_event.event_specific_data.passed]
+    finally:
+        instance.dispose()
+    assert any(f.check_name == "codes_in_dimensions" and "XYZ" in str(f.metadata) for f in failed)
