@@ -1,25 +1,35 @@
-"""Per-document work of each stage, as top-level functions a process pool can run."""
+"""Per-document work of each stage, as top-level functions a process pool can run.
+
+A rule that fails on one article costs that article's records of this stage,
+never the batch; the failure is returned as a message (last element of each
+result) so the asset can report it.
+"""
 from __future__ import annotations
 
 from .core import records
 
 
+def _error(stage: str, key: str, exc: Exception) -> str:
+    return f"{stage}: {key}: {exc!r}"[:500]
+
+
 def articles_of(item: tuple[str, str]) -> tuple[dict, list[dict], list[dict]]:
     document_id, text = item
     try:
-        return records.split_articles(document_id, text)
+        return (*records.split_articles(document_id, text), [])
     except Exception as exc:  # noqa: BLE001 - one document's failure never stops the batch
         meta = {"document_id": document_id, "source_name": "", "published_date": None,
-                "published_date_inferred": True, "error": f"articles: {exc!r}"}
-        return meta, [], []
+                "published_date_inferred": True}
+        return meta, [], [], [_error("articles", document_id, exc)]
 
 
-def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
-    mentions, roles = [], []
+def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
+    mentions, roles, errors = [], [], []
     for art in articles:
         try:
             m, r = records.extract_entities(art)
-        except Exception:  # noqa: BLE001 - an article that breaks a rule loses its entities, not the batch
+        except Exception as exc:  # noqa: BLE001 - an article that breaks a rule loses its entities, not the batch
+            errors.append(_error("entities", art["article_id"], exc))
             continue
         mentions.extend(m)
         for role in r:
@@ -27,26 +37,26 @@ def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict
             role["org_entity_id"] = records.entity_id_for(role["org_key"]) if role["org_key"] else None
             role["document_id"] = art["document_id"]
         roles.extend(r)
-    return mentions, roles, records.entity_rows(mentions)
+    return mentions, roles, records.entity_rows(mentions), errors
 
 
-def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> list[dict]:
+def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
     articles, mentions = item
-    rows = []
+    rows, errors = [], []
     for art in articles:
         try:
             rows.extend(records.extract_quantities(art, mentions.get(art["article_id"], [])))
-        except Exception:  # noqa: BLE001
-            continue
-    return rows
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_error("quantities", art["article_id"], exc))
+    return rows, errors
 
 
-def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> list[dict]:
+def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
     articles, mentions = item
-    rows = []
+    rows, errors = [], []
     for art in articles:
         try:
             rows.extend(records.extract_relations(art, mentions.get(art["article_id"], [])))
-        except Exception:  # noqa: BLE001
-            continue
-    return rows
+        except Exception as exc:  # noqa: BLE001
+            errors.append(_error("relations", art["article_id"], exc))
+    return rows, errors

@@ -13,7 +13,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from .. import intake, stages, staging, warehouse
+from .. import intake, lakehouse, stages, staging, warehouse
 from ..parallel import map_batched
 from .metadata import preview
 from .resources import PipelinePaths
@@ -160,6 +160,7 @@ def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dic
 def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
     n_articles = n_furniture = 0
+    errors: list[str] = []
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "articles")
@@ -167,10 +168,11 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             texts = con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
                                 [batch]).fetchall()
             metas, arts, furniture = [], [], []
-            for meta, a, f in map_batched(stages.articles_of, texts):
+            for meta, a, f, err in map_batched(stages.articles_of, texts):
                 metas.append(meta)
                 arts.extend(a)
                 furniture.extend(f)
+                errors.extend(err)
             con.execute("BEGIN TRANSACTION")
             staging.append(con, "stg_document_meta", metas)
             staging.append(con, "stg_article", arts)
@@ -182,7 +184,7 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
         total = con.execute("SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
         return dg.MaterializeResult(metadata={
             "documents_processed": len(todo), "new_articles": n_articles, "articles_total": total[0],
-            "boilerplate_articles": total[1], "removed_spans": n_furniture,
+            "boilerplate_articles": total[1], "removed_spans": n_furniture, **_errors(context, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
                                     "FROM stg_article ORDER BY document_id, seq"),
@@ -197,16 +199,18 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
     n_mentions = n_roles = 0
+    errors: list[str] = []
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "entities")
         for batch in _batches(todo):
             per_doc = _load_articles(con, batch)
             mentions, roles, ents = [], [], []
-            for m, r, e in map_batched(stages.entities_of, [per_doc[d] for d in batch]):
+            for m, r, e, err in map_batched(stages.entities_of, [per_doc[d] for d in batch]):
                 mentions.extend(m)
                 roles.extend(r)
                 ents.extend(e)
+                errors.extend(err)
             con.execute("BEGIN TRANSACTION")
             staging.append(con, "stg_mention", mentions)
             staging.append(con, "stg_entity", ents)
@@ -217,10 +221,19 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             n_roles += len(roles)
         return dg.MaterializeResult(metadata={
             "documents_processed": len(todo), "new_mentions": n_mentions, "new_person_roles": n_roles,
+            **_errors(context, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS entities "
                                     "FROM stg_mention GROUP BY 1 ORDER BY 2 DESC"),
         })
+
+
+def _errors(context: dg.AssetExecutionContext, errors: list[str]) -> dict:
+    """Articles a rule failed on: logged, counted and listed in the metadata, never silently dropped."""
+    for message in errors[:20]:
+        context.log.warning(f"rule failed, article records of this stage skipped: {message}")
+    return {"rule_failures": len(errors),
+            "rule_failure_examples": dg.MetadataValue.md("\n".join(f"- `{m}`" for m in errors[:20]) or "none")}
 
 
 def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
@@ -237,18 +250,22 @@ def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[s
 def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
     n_rows = 0
+    errors: list[str] = []
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "quantities")
         for batch in _batches(todo):
-            rows = [r for rs in map_batched(stages.quantities_of, _per_document_inputs(con, batch)) for r in rs]
+            rows = []
+            for rs, err in map_batched(stages.quantities_of, _per_document_inputs(con, batch)):
+                rows.extend(rs)
+                errors.extend(err)
             con.execute("BEGIN TRANSACTION")
             staging.append(con, "stg_quantity", rows)
             staging.mark_done(con, "quantities", batch)
             con.execute("COMMIT")
             n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_quantities": n_rows,
+            "documents_processed": len(todo), "new_quantities": n_rows, **_errors(context, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "by_metric": preview(con, "SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity "
                                       "GROUP BY ALL ORDER BY n DESC", max_rows=15),
@@ -264,18 +281,22 @@ def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.
 def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
     n_rows = 0
+    errors: list[str] = []
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "relations")
         for batch in _batches(todo):
-            rows = [r for rs in map_batched(stages.relations_of, _per_document_inputs(con, batch)) for r in rs]
+            rows = []
+            for rs, err in map_batched(stages.relations_of, _per_document_inputs(con, batch)):
+                rows.extend(rs)
+                errors.extend(err)
             con.execute("BEGIN TRANSACTION")
             staging.append(con, "stg_relation", rows)
             staging.mark_done(con, "relations", batch)
             con.execute("COMMIT")
             n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_relations": n_rows,
+            "documents_processed": len(todo), "new_relations": n_rows, **_errors(context, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT relation_type, description, event_date FROM stg_relation"),
         })
@@ -328,4 +349,10 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
         }
     finally:
         con.close()
+    lake = lakehouse.configured()
+    if lake is not None:
+        # Shared warehouse for many readers and writers: same checked tables, one DuckLake transaction.
+        counts = lakehouse.publish_to_ducklake(target, *lake)
+        meta["ducklake_catalog"] = lake[0]
+        meta["ducklake_rows"] = sum(counts.values())
     return dg.MaterializeResult(metadata=meta)
