@@ -52,6 +52,55 @@ def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
     return counts
 
 
+def build_fingerprint(work_db: Path) -> str:
+    """What the published warehouse is a function of: staging contents, SQL models and reference data.
+
+    Equal fingerprints mean a rebuild would produce the same warehouse, so a
+    refresh with nothing new can skip it (work proportional to what changed).
+    """
+    import hashlib
+
+    from .staging import SCHEMAS
+
+    digest = hashlib.sha256()
+    con = duckdb.connect(str(work_db), read_only=True)
+    try:
+        for table in sorted(SCHEMAS):
+            if table == "stg_stage_done":
+                continue
+            row = con.execute(f"SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM {table} AS t").fetchone()
+            digest.update(f"{table}:{row[0]}:{row[1]};".encode())
+    finally:
+        con.close()
+    for path in sorted([*SQL_DIR.rglob("*.sql"), *reference_dir().glob("*.csv")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def published_fingerprint(warehouse: Path, record: Path) -> str | None:
+    """The fingerprint recorded at the last publication, if the published file is still that one."""
+    import json
+
+    try:
+        info = json.loads(record.read_text(encoding="utf-8"))
+        st = warehouse.stat()
+    except (OSError, ValueError):
+        return None
+    if info.get("size") != st.st_size or info.get("mtime_ns") != st.st_mtime_ns:
+        return None  # replaced or touched by someone else: rebuild
+    return info.get("fingerprint")
+
+
+def record_publication(warehouse: Path, record: Path, fingerprint: str) -> None:
+    import json
+
+    st = warehouse.stat()
+    tmp = record.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"fingerprint": fingerprint, "size": st.st_size, "mtime_ns": st.st_mtime_ns}),
+                   encoding="utf-8")
+    os.replace(tmp, record)
+
+
 def create_views(candidate: Path) -> list[str]:
     con = duckdb.connect(str(candidate))
     try:

@@ -31,6 +31,9 @@ def test_two_refreshes_give_identical_contents(built):
     first = built.checksums()
     built.refresh()
     assert built.checksums() == first
+    # nothing new: the warehouse is not rebuilt and the checks ran on the published file
+    assert built.latest_metadata("warehouse_tables")["rebuilt"] is False
+    assert built.latest_metadata("warehouse_db")["published"] is False
     dup = built.query("SELECT count(*) - count(DISTINCT (article_id, char_start, char_end)) FROM fact_quantity")[0][0]
     assert dup == 0
 
@@ -40,6 +43,7 @@ def test_one_new_document_is_the_only_work(built):
     shutil.copy(next(DOCUMENTS.glob("003_*.txt")), built.input / "003.txt")
     built.refresh()
     assert built.latest_metadata("raw_documents")["new_documents"] == 1
+    assert built.latest_metadata("warehouse_tables")["rebuilt"] is True
     for stage in ("articles", "entities", "quantities", "relations"):
         assert built.latest_metadata(stage)["documents_processed"] == 1, stage
     after = dict(built.query("SELECT document_id, ingested_at FROM dim_document"))

@@ -302,6 +302,11 @@ def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.M
         })
 
 
+def _fingerprint(paths: PipelinePaths) -> str:
+    # a newly configured DuckLake target needs a publication even when the tables are unchanged
+    return warehouse.build_fingerprint(paths.work_db()) + ":" + repr(lakehouse.configured())
+
+
 @dg.asset(
     deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
@@ -309,8 +314,15 @@ def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.M
 )
 def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     started = time.perf_counter()
+    fingerprint = _fingerprint(paths)
+    if fingerprint == warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record()):
+        paths.candidate().unlink(missing_ok=True)  # a leftover of a failed run is stale
+        context.log.info("staging, SQL models and reference data unchanged since the last publication: no rebuild")
+        return dg.MaterializeResult(metadata={"rebuilt": False, "fingerprint": fingerprint,
+                                              "seconds": round(time.perf_counter() - started, 3)})
     counts = warehouse.build_candidate(paths.work_db(), paths.candidate())
     return dg.MaterializeResult(metadata={
+        "rebuilt": True, "fingerprint": fingerprint,
         **{f"rows_{k}": v for k, v in counts.items()},
         "candidate": str(paths.candidate()),
         "seconds": round(time.perf_counter() - started, 3),
@@ -322,8 +334,10 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) ->
     description="Reporting views (sql/views) on top of the candidate warehouse.",
 )
 def reporting_views(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
+    if not paths.candidate().exists():
+        return dg.MaterializeResult(metadata={"rebuilt": False})  # the published views are current
     views = warehouse.create_views(paths.candidate())
-    return dg.MaterializeResult(metadata={"views": ", ".join(views)})
+    return dg.MaterializeResult(metadata={"rebuilt": True, "views": ", ".join(views)})
 
 
 @dg.asset(
@@ -334,11 +348,15 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     import duckdb as ddb
 
     target = paths.warehouse_path()
-    warehouse.publish(paths.candidate(), target)
+    published = paths.candidate().exists()
+    if published:
+        warehouse.publish(paths.candidate(), target)
+        warehouse.record_publication(target, paths.publication_record(), _fingerprint(paths))
     con = ddb.connect(str(target), read_only=True)
     try:
         meta = {
             "path": str(target),
+            "published": published,
             "documents": con.execute("SELECT count(*) FROM dim_document").fetchone()[0],
             "articles": con.execute("SELECT count(*) FROM dim_article").fetchone()[0],
             "quantities": con.execute("SELECT count(*) FROM fact_quantity").fetchone()[0],
@@ -350,7 +368,7 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     finally:
         con.close()
     lake = lakehouse.configured()
-    if lake is not None:
+    if lake is not None and published:
         # Shared warehouse for many readers and writers: same checked tables, one DuckLake transaction.
         counts = lakehouse.publish_to_ducklake(target, *lake)
         meta["ducklake_catalog"] = lake[0]

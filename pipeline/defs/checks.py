@@ -11,7 +11,7 @@ from .resources import PipelinePaths
 def _make_check(check: warehouse.Check) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=warehouse_tables, name=check.name, description=check.description, blocking=True)
     def _check(paths: PipelinePaths) -> dg.AssetCheckResult:
-        n, rows = warehouse.run_check(paths.candidate(), check)
+        n, rows = warehouse.run_check(paths.checked_db(), check)
         meta = {"offending_rows": n}
         if rows:
             meta["sample"] = dg.MetadataValue.md(markdown_table(rows, [f"c{i}" for i in range(len(rows[0]))]))

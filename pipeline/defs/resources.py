@@ -25,3 +25,10 @@ class PipelinePaths(dg.ConfigurableResource):
 
     def candidate(self) -> Path:
         return settings.candidate_path(self.warehouse_path())
+
+    def publication_record(self) -> Path:
+        return settings.build_dir(self.warehouse_path()) / "published.json"
+
+    def checked_db(self) -> Path:
+        """What the checks read: the candidate, or the published file when nothing needed rebuilding."""
+        return self.candidate() if self.candidate().exists() else self.warehouse_path()
