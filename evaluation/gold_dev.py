@@ -4,8 +4,9 @@
 
 Quantities: precision/recall/F1 of (value, unit) matches and, on matched rows,
 the accuracy of metric, qualifier, status, period and subject. Entities: recall
-per type and precision. Relations: agreement parties. Articles: titles, surplus,
-dates.
+per type and precision, side by side with jieba's and rjieba's own POS tags
+(nr/ns/nt) as the baseline, and the share of region mentions resolved to an
+admin code. Relations: agreement parties. Articles: titles, surplus, dates.
 """
 from __future__ import annotations
 
@@ -184,6 +185,64 @@ def evaluate_articles(gold_rows: list[dict], runs: dict, verbose: bool) -> dict:
             "dates_right": f"{dates_ok}/{len(gold_rows)}"}
 
 
+# jieba's tags for names: what a user would otherwise take as entities.
+_TAG_TYPES = {"nr": ("person",), "ns": ("region",), "nt": ("organization", "company", "park")}
+
+
+def _tagger(name: str):
+    if name == "rjieba":
+        import rjieba
+
+        return lambda text: rjieba.tag(text)
+    import jieba
+    import jieba.posseg as pseg
+
+    jieba.setLogLevel(60)
+    return lambda text: [(p.word, p.flag) for p in pseg.cut(text)]
+
+
+def evaluate_pos_baseline(gold_rows: list[dict], runs: dict, name: str) -> dict:
+    """Entities as jieba's (or rjieba's) POS tagger sees them: nr, ns, nt words of the article bodies."""
+    import time
+
+    tag = _tagger(name)
+    predicted: dict[str, set[tuple[str, str]]] = {}
+    started = time.perf_counter()
+    nbytes = 0
+    for doc, r in runs.items():
+        words = set()
+        for a in r["articles"]:
+            if a["is_boilerplate"]:
+                continue
+            nbytes += len(a["body"].encode())
+            words |= {(w, t) for w, t in tag(a["body"]) if t in _TAG_TYPES}
+        predicted[doc] = words
+    seconds = time.perf_counter() - started
+    per_type = defaultdict(lambda: [0, 0])
+    gold_names: dict[str, set[str]] = defaultdict(set)
+    for g in gold_rows:
+        names = {norm(g["name"])} | {norm(a) for a in g.get("aliases", [])}
+        gold_names[g["doc"]] |= names
+        per_type[g["type"]][1] += 1
+        per_type[g["type"]][0] += any(norm(w) in names and g["type"] in _TAG_TYPES[t] for w, t in predicted[g["doc"]])
+    n_pred = sum(len(v) for v in predicted.values())
+    tp = sum(1 for doc, v in predicted.items() for w, _ in v if norm(w) in gold_names[doc])
+    out = {f"recall_{t}": round(a / b, 3) for t, (a, b) in sorted(per_type.items())}
+    out["recall_all"] = round(sum(a for a, _ in per_type.values()) / max(1, sum(b for _, b in per_type.values())), 3)
+    out["precision"] = round(tp / n_pred, 3) if n_pred else 0.0
+    out["predicted_entities"] = n_pred
+    out["tagging_mb_per_s"] = round(nbytes / 1e6 / seconds, 3) if seconds else None
+    return out
+
+
+def gazetteer_coverage(runs: dict) -> dict:
+    regions = [m for r in runs.values() for m in r["mentions"]
+               if m["entity_type"] == "region" and m.get("region_level") != "foreign_country"]
+    coded = sum(1 for m in regions if m.get("admin_code"))
+    return {"region_mentions": len(regions), "with_admin_code": coded,
+            "share": round(coded / len(regions), 3) if regions else 0.0}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--json")
@@ -201,6 +260,9 @@ def main(argv=None) -> int:
         "quantities": evaluate_quantities(q_gold, runs, args.verbose),
         "entities": evaluate_entities(e_gold, runs, args.verbose),
         "relations": evaluate_relations(r_gold, runs, args.verbose),
+        "gazetteer_coverage": gazetteer_coverage(runs),
+        "baseline_jieba_pos": evaluate_pos_baseline(e_gold, runs, "jieba"),
+        "baseline_rjieba_pos": evaluate_pos_baseline(e_gold, runs, "rjieba"),
     }
     print(json.dumps(result, ensure_ascii=False, indent=1))
     if args.json:

@@ -40,23 +40,20 @@ def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict
     return mentions, roles, records.entity_rows(mentions), errors
 
 
-def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
+def _per_article(stage: str, extract, item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
     articles, mentions = item
     rows, errors = [], []
     for art in articles:
         try:
-            rows.extend(records.extract_quantities(art, mentions.get(art["article_id"], [])))
+            rows.extend(extract(art, mentions.get(art["article_id"], [])))
         except Exception as exc:  # noqa: BLE001
-            errors.append(_error("quantities", art["article_id"], exc))
+            errors.append(_error(stage, art["article_id"], exc))
     return rows, errors
+
+
+def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
+    return _per_article("quantities", records.extract_quantities, item)
 
 
 def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[str]]:
-    articles, mentions = item
-    rows, errors = [], []
-    for art in articles:
-        try:
-            rows.extend(records.extract_relations(art, mentions.get(art["article_id"], [])))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(_error("relations", art["article_id"], exc))
-    return rows, errors
+    return _per_article("relations", records.extract_relations, item)

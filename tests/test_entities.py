@@ -65,3 +65,11 @@ def test_gold_dev_article_entities(corpus_articles):
     for expected in [("person", "陈旋"), ("company", "云南雅酌酒业有限公司"), ("company", "中国铁塔昆明公司"),
                      ("park", "沪滇临港昆明科技城"), ("region", "五华区"), ("organization", "昆明日报")]:
         assert expected in names, expected
+
+
+def test_body_names_containing_a_boundary_verb():
+    from pipeline.core.entities import find_entities
+
+    found = {(m.surface, m.entity_type) for m in find_entities("与昆明市投资促进局签订协议，促进企业发展。")}
+    assert ("昆明市投资促进局", "organization") in found
+    assert not any(s.startswith("促进") for s, _ in found)

@@ -157,3 +157,15 @@ def test_run_on_sentence_gives_each_quantity_a_bounded_sentence():
     assert all(q.raw_text == "5亿元" and q.value == Decimal("500000000") for q in found)
     assert max(len(q.sentence) for q in found) <= 400
     assert all(q.sentence_start <= q.char_start and q.char_end <= q.sentence_start + len(q.sentence) + 1 for q in found)
+
+
+@pytest.mark.parametrize("text,low,high,unit", [
+    ("一千到两千万元人民币", "10000000", "20000000", "CNY"),   # 万 written once, left end has 千 only
+    ("七千到九千亿元", "700000000000", "900000000000", "CNY"),
+    ("1000-2000万元", "10000000", "20000000", "CNY"),
+    ("从8500到3万港元", "8500", "30000", "HKD"),              # 8500 > 3: the 万 is the right end's own
+    ("两到三千元", "2000", "3000", "CNY"),
+])
+def test_range_shares_the_multiplier_written_once(text, low, high, unit):
+    (q,) = parse_quantities(text)
+    assert (q.value, q.value_high, q.unit_code) == (Decimal(low), Decimal(high), unit)

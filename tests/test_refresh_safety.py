@@ -139,6 +139,9 @@ def test_every_bad_file_is_accounted_for_and_the_batch_loads(tmp_path):
     (inp / "long_line.txt").write_text("本报讯 完成投资5亿元，" * 40000 + "\n", encoding="utf-8")
     (inp / "traditional_big5.txt").write_bytes("滇中新區與西部5個國家級新區簽訂戰略合作協議，總投資21.15億元。\n".encode("big5") * 5)
     (inp / "picture.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    # SQL in names and text is data, never SQL: staging goes through Arrow and parameters
+    (inp / "o'brien; DROP TABLE dim_document; --.txt").write_text(
+        "本报讯 '); DROP TABLE fact_quantity; -- 完成投资3亿元。\n", encoding="utf-8")
     unreadable = inp / "unreadable.txt"
     unreadable.write_text("完成投资5亿元", encoding="utf-8")
     unreadable.chmod(0)
@@ -162,6 +165,9 @@ def test_every_bad_file_is_accounted_for_and_the_batch_loads(tmp_path):
     assert {"traditional_big5.txt", "long_line.txt", "001_7d0e370ff4e4ce4b.txt"} <= loaded
     if os.geteuid() != 0:
         assert "unreadable.txt" in quarantined
+    assert "o'brien; DROP TABLE dim_document; --.txt" in loaded
+    assert env.query("SELECT count(*) FROM fact_quantity WHERE raw_text = '3亿元'")[0][0] == 1
+    assert env.query("SELECT count(*) FROM dim_article WHERE body LIKE '%DROP TABLE fact_quantity%'")[0][0] == 1
     enc = env.query("SELECT encoding FROM dim_document WHERE source_path LIKE '%big5%'")[0][0]
     assert enc == "big5"
     assert env.query("SELECT count(*) FROM dim_entity WHERE canonical_name = '滇中新区'")[0][0] == 1

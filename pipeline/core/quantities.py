@@ -557,8 +557,12 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
         if raw2 and _has_digit(raw2):
             high, _ = _parse(raw2, mult2)
             # 3至5万元, 两到三仟: the multiplier written once applies to both ends.
-            scale = _trailing_scale(_clean(raw2 + mult2))
-            if scale and not _trailing_scale(_clean(raw1 + mult1)) and low * scale <= high:
+            # 一千到两千万元: 万/亿 written once apply to a left end that has none, even if it has 千.
+            left, right = _clean(raw1 + mult1), _clean(raw2 + mult2)
+            scale = _trailing_scale(right, large_only=True)
+            if not (scale and not _trailing_scale(left, large_only=True)):
+                scale = _trailing_scale(right) if not _trailing_scale(left) else None
+            if scale and low * scale <= high:
                 low = low * scale
             if high < low:
                 return None
@@ -606,14 +610,16 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
     return q
 
 
-def _trailing_scale(raw: str) -> Decimal | None:
-    """The place value written at the end of a number: 5万 → 1e4, 三仟 → 1e3."""
+def _trailing_scale(raw: str, large_only: bool = False) -> Decimal | None:
+    """The place value written at the end of a number: 5万 → 1e4, 三仟 → 1e3 (only 万/亿 if ``large_only``)."""
     power = 0
     for ch in reversed(raw):
         if ch in "万萬":
             power += 4
-        elif ch == "亿":
+        elif ch in "亿億":
             power += 8
+        elif large_only:
+            break
         elif ch in "千仟" and power == 0:
             power += 3
         elif ch in "百佰" and power == 0:

@@ -41,8 +41,17 @@ def _sentences(text: str):
         yield start, len(text)
 
 
-def _parties(mentions: list[EntityMention], s: int, e: int) -> list[str]:
-    inside = [m for m in mentions if s <= m.char_start and m.char_end <= e and m.entity_type in _PARTY_TYPES]
+_LOCATIVE_BEFORE = ("赴", "在", "到", "于", "至", "往")
+
+
+def _is_place_of_action(text: str, m: EntityMention) -> bool:
+    """磨憨 in 赴磨憨考察 is where something happens, not a party to what is signed."""
+    return text[max(0, m.char_start - 1):m.char_start] in _LOCATIVE_BEFORE
+
+
+def _parties(mentions: list[EntityMention], s: int, e: int, text: str | None = None) -> list[str]:
+    inside = [m for m in mentions if s <= m.char_start and m.char_end <= e and m.entity_type in _PARTY_TYPES
+              and not (text is not None and _is_place_of_action(text, m))]
     # drop mentions nested in a longer one (云南 inside 云南滇中新区)
     outer = [m for m in inside if not any(o is not m and o.char_start <= m.char_start and m.char_end <= o.char_end
                                           and (o.char_end - o.char_start) > (m.char_end - m.char_start) for o in inside)]
@@ -53,16 +62,50 @@ def _parties(mentions: list[EntityMention], s: int, e: int) -> list[str]:
     return keys
 
 
+_COUNTERPART = re.compile(r"(?:分别)?(?:与|同|和|跟)")
+
+
+def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[str]:
+    """An agreement whose sentence names no party: the actor the paragraph is about (its first body or park)."""
+    para_start = text.rfind("\n", 0, s) + 1
+    for m in sorted(mentions, key=lambda m: m.char_start):
+        if para_start <= m.char_start < s and m.entity_type in ("park", "company", "organization") \
+                and not _is_place_of_action(text, m):
+            return [m.key]
+    return []
+
+
+def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str) -> list[Relation]:
+    """One agreement per signing verb: 甲分别与乙、丙签订A，与丁签订B → (甲,乙,丙: A), (甲,丁: B)."""
+    sent = text[s:e]
+    matches = list(AGREEMENT.finditer(sent)) or list(AGREEMENT_BARE.finditer(sent))
+    if not matches:
+        return []
+    first = matches[0]
+    cp = _COUNTERPART.search(sent, 0, first.start())
+    actor_end = s + (cp.start() if cp else first.start())
+    actors = _parties(mentions, s, actor_end, text)
+    out = []
+    prev_end = 0
+    for k, m in enumerate(matches):
+        lo = s + (cp.start() if k == 0 and cp else prev_end)
+        counterparts = _parties(mentions, lo, s + m.start(), text)
+        parties = actors + [p for p in counterparts if p not in actors]
+        if not parties:
+            parties = _paragraph_topic(text, s, mentions)
+        if parties:
+            out.append(Relation("agreement", m.group("what").strip(), sent.strip(), s, e, parties, date))
+        prev_end = m.end()
+    return out
+
+
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
     for s, e in _sentences(text):
         sent = text[s:e]
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
+        out.extend(_agreements(text, s, e, mentions, date))
         m = AGREEMENT.search(sent) or AGREEMENT_BARE.search(sent)
-        if m:
-            parties = _parties(mentions, s, s + m.start())
-            if parties:
-                out.append(Relation("agreement", m.group("what").strip(), sent.strip(), s, e, parties, date))
         mm = MEETING.search(sent)
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()

@@ -248,29 +248,36 @@ def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[s
                 "period resolved against the article date, status and year-on-year flag.",
 )
 def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    return _facts_from_articles(context, duckdb, "quantities", stages.quantities_of, "stg_quantity", {
+        "by_metric": ("SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity GROUP BY ALL ORDER BY n DESC", 15),
+        "preview": ("SELECT raw_text, metric_code, value, unit_code, status, period_label "
+                    "FROM stg_quantity ORDER BY article_id, char_start", 10),
+    })
+
+
+def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource, stage: str, func, table: str,
+                         previews: dict[str, tuple[str, int]]) -> dg.MaterializeResult:
+    """A fact stage over the articles and mentions of every document it has not processed yet."""
     started = time.perf_counter()
     n_rows = 0
     errors: list[str] = []
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
-        todo = staging.pending(con, "quantities")
+        todo = staging.pending(con, stage)
         for batch in _batches(todo):
             rows = []
-            for rs, err in map_batched(stages.quantities_of, _per_document_inputs(con, batch)):
+            for rs, err in map_batched(func, _per_document_inputs(con, batch)):
                 rows.extend(rs)
                 errors.extend(err)
             con.execute("BEGIN TRANSACTION")
-            staging.append(con, "stg_quantity", rows)
-            staging.mark_done(con, "quantities", batch)
+            staging.append(con, table, rows)
+            staging.mark_done(con, stage, batch)
             con.execute("COMMIT")
             n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_quantities": n_rows, **_errors(context, errors),
+            "documents_processed": len(todo), f"new_{stage}": n_rows, **_errors(context, errors),
             "seconds": round(time.perf_counter() - started, 3),
-            "by_metric": preview(con, "SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity "
-                                      "GROUP BY ALL ORDER BY n DESC", max_rows=15),
-            "preview": preview(con, "SELECT raw_text, metric_code, value, unit_code, status, period_label "
-                                    "FROM stg_quantity ORDER BY article_id, char_start"),
+            **{key: preview(con, sql, max_rows=n) for key, (sql, n) in previews.items()},
         })
 
 
@@ -279,32 +286,9 @@ def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.
     description="Agreements, visits and meetings with their parties and dates.",
 )
 def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    started = time.perf_counter()
-    n_rows = 0
-    errors: list[str] = []
-    with duckdb.get_connection() as con:
-        staging.ensure_tables(con)
-        todo = staging.pending(con, "relations")
-        for batch in _batches(todo):
-            rows = []
-            for rs, err in map_batched(stages.relations_of, _per_document_inputs(con, batch)):
-                rows.extend(rs)
-                errors.extend(err)
-            con.execute("BEGIN TRANSACTION")
-            staging.append(con, "stg_relation", rows)
-            staging.mark_done(con, "relations", batch)
-            con.execute("COMMIT")
-            n_rows += len(rows)
-        return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), "new_relations": n_rows, **_errors(context, errors),
-            "seconds": round(time.perf_counter() - started, 3),
-            "preview": preview(con, "SELECT relation_type, description, event_date FROM stg_relation"),
-        })
-
-
-def _fingerprint(paths: PipelinePaths) -> str:
-    # a newly configured DuckLake target needs a publication even when the tables are unchanged
-    return warehouse.build_fingerprint(paths.work_db()) + ":" + repr(lakehouse.configured())
+    return _facts_from_articles(context, duckdb, "relations", stages.relations_of, "stg_relation", {
+        "preview": ("SELECT relation_type, description, event_date FROM stg_relation", 10),
+    })
 
 
 @dg.asset(

@@ -1,0 +1,26 @@
+"""Agreements, visits and meetings read from sentences."""
+from pipeline.core.entities import find_entities
+from pipeline.core.relations import find_relations
+
+
+def _agreements(text):
+    mentions = find_entities(text)
+    names = {m.key: m.name for m in mentions}
+    return [(r.description, [names[k] for k in r.party_keys]) for r in find_relations(text, mentions, [])
+            if r.relation_type == "agreement"]
+
+
+def test_one_agreement_per_signing_verb_with_the_shared_actor():
+    text = "会上，曲靖市人民政府分别与云南铝业股份有限公司、昆明市投资促进局签订战略合作协议，与云南省商务厅签订招商引资责任书。\n"
+    (first, parties1), (second, parties2) = _agreements(text)
+    assert first == "战略合作协议" and second == "招商引资责任书"
+    assert parties1[0] == parties2[0] and "曲靖" in parties1[0]
+    assert any("云南铝业" in p for p in parties1) and any("投资促进局" in p for p in parties1)
+    assert any("商务厅" in p for p in parties2) and not any("云南铝业" in p for p in parties2)
+
+
+def test_place_of_action_is_not_a_party_and_the_paragraph_actor_is():
+    text = "玉溪高新区管委会今年以来组织企业赴大理市考察12次，签订投资协议3个。\n"
+    ((what, parties),) = _agreements(text)
+    assert what == "投资协议"
+    assert parties and all("大理" not in p for p in parties) and "玉溪高新区" in parties[0]
