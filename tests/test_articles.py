@@ -119,3 +119,14 @@ def test_megabyte_line_is_cut_at_clause_ends_and_loses_nothing():
     assert all(len(b.text) <= 3000 for b in blocks)
     assert all(b.text.endswith("，") for b in blocks[:-1])  # cut after a clause, never inside 5亿元
     assert "".join(b.text for b in blocks) == line
+
+
+def test_web_metadata_line_is_not_the_headline():
+    page = ("您的位置：首页 > 新闻中心 > 县区动态\n"
+            "玉溪市：一季度签约项目金额破百亿\n"
+            "发布时间：2025-04-02 10:15:32  来源：玉溪日报  浏览次数：1268\n"
+            "3月28日，玉溪市一季度重点项目集中签约仪式举行，共签约项目19个，签约金额112.6亿元。\n")
+    layout = segment_page(normalise_text(page))
+    (art,) = [a for a in layout.articles if not a.is_boilerplate]
+    assert art.title == "玉溪市：一季度签约项目金额破百亿"
+    assert "浏览次数" not in art.body and art.stamp_date == date(2025, 4, 2)

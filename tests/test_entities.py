@@ -73,3 +73,20 @@ def test_body_names_containing_a_boundary_verb():
     found = {(m.surface, m.entity_type) for m in find_entities("与昆明市投资促进局签订协议，促进企业发展。")}
     assert ("昆明市投资促进局", "organization") in found
     assert not any(s.startswith("促进") for s, _ in found)
+
+
+def test_titled_names_outside_the_common_surname_list_and_tagged_names():
+    from pipeline.core.entities import find_entities
+
+    people = {m.surface: m.titles for m in find_entities("州委副书记、州长迟中华出席并讲话。市长李强出席。中共中央书记处书记王五调研。")
+              if m.entity_type == "person"}
+    assert people["迟中华"] == ["州委副书记", "州长"]
+    assert people["李强"] == ["市长"]
+    assert "处书记" not in people
+
+
+def test_company_names_with_single_character_verbs():
+    from pipeline.core.entities import find_entities
+
+    found = {(m.surface, m.entity_type) for m in find_entities("隆基绿能科技股份有限公司计划投资45亿元，禄丰市与云南能投集团签约。")}
+    assert ("隆基绿能科技股份有限公司", "company") in found and ("云南能投集团", "company") in found

@@ -294,13 +294,19 @@ def _fuzzy_townships(text: str, found: list[EntityMention], context: dict[str, i
 _CUT_TAGS = ("v", "p", "c", "u", "m", "q", "r", "d", "uj", "ul", "ud", "ug", "uz", "y", "e", "x")
 
 
-def _pos_trim(prefix: str, allow_verbs: bool) -> int:
+# Single-character verbs that do end a name (是/有/到 …); others inside a company name are
+# usually misread name parts (云南|能|投集团, 隆基绿|能|科技).
+_FUNCTION_VERBS = set("是有到让使给由将对把被向来去要会")
+
+
+def _pos_trim(prefix: str, allow_verbs: bool, company: bool = False) -> int:
     """Offset in ``prefix`` after the last word that cannot be part of a name."""
     from .segmenter import pos_cut, word_freq
 
     cut = 0
     pos = 0
-    for word, flag in pos_cut(prefix):
+    tokens = pos_cut(prefix)
+    for k, (word, flag) in enumerate(tokens):
         pos += len(word)
         if word in "()（）·—-":
             continue
@@ -310,11 +316,14 @@ def _pos_trim(prefix: str, allow_verbs: bool) -> int:
             # only ordinary verbs end a name; a rare "verb" is usually a misread name part (雅酌酒业)
             if allow_verbs or word_freq(word) < 300:
                 continue
+            if company and k > 0 and len(word) == 1 and word not in _FUNCTION_VERBS:
+                continue
         cut = pos
     return cut
 
 
-def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_verbs: bool = False) -> int:
+def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_verbs: bool = False,
+                 company: bool = False) -> int:
     """Start of the name that ends with the suffix at [suffix_start, end)."""
     i = suffix_start
     floor = max(0, end - max_len)
@@ -339,7 +348,7 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
         if k >= 0 and k + len(w) > cut and k + len(w) <= len(prefix):
             cut = max(cut, k + len(w))
     start += cut
-    start += _pos_trim(text[start:suffix_start], allow_verbs)
+    start += _pos_trim(text[start:suffix_start], allow_verbs, company)
     # never cut inside a known park term (自|贸试验区 → 自贸试验区)
     for short, full in _abbreviations():
         for term in (short, full):
@@ -423,7 +432,7 @@ def find_named(text: str) -> list[EntityMention]:
         longer = [text[s:e + k] for k in (1, 2) if e + k <= len(text)]
         if any(_common_word(w, 20) and w not in suffixes for w in longer):
             continue
-        start = _left_extend(text, e, s, 22 if etype == "company" else 16)
+        start = _left_extend(text, e, s, 22 if etype == "company" else 16, company=etype == "company")
         name = text[start:e]
         prefix = text[start:s]
         if not prefix and etype != "organization":
@@ -488,6 +497,10 @@ _GENERIC_PROJECT = re.compile(r"^(?:重点|在建|新建|新开工|续建|竣工
 _OWNER = re.compile(r"(?:集团|公司|有限公司)")
 
 
+# 经开区新签约招商引资项目, 全市在建重点项目: a kind of project, not one project's name
+_CATEGORY_PROJECT = re.compile(r"(?:招商引资|签约|新签约|重点|在建|续建|新建|新开工|开工|竣工|投产|亿元以上|以上|各类|相关|一批|产业化)$")
+
+
 def _projects(text: str) -> list[EntityMention]:
     out = []
     for m in _PROJECT.finditer(text):
@@ -500,7 +513,8 @@ def _projects(text: str) -> list[EntityMention]:
         from .segmenter import pos_cut
 
         tokens = pos_cut(prefix) if prefix else []
-        if len(prefix) < 2 or _GENERIC_PROJECT.match(prefix) or (tokens and tokens[0][1] == "v"):
+        if len(prefix) < 2 or _GENERIC_PROJECT.match(prefix) or _CATEGORY_PROJECT.search(prefix) \
+                or (tokens and tokens[0][1] == "v"):
             continue
         if not _is_proper(prefix) and len(prefix) < 4:
             continue
@@ -519,6 +533,10 @@ def _dedupe_nested(ms: list[EntityMention]) -> list[EntityMention]:
             continue
         # same end, contained in a longer mention of the same type: drop
         if any(o.char_end == m.char_end and o.char_start < m.char_start and o.entity_type == m.entity_type for o in ms):
+            continue
+        # 隆基绿能科技股份 inside 隆基绿能科技股份有限公司: a company's name cut at an inner suffix
+        if m.entity_type == "company" and any(o.char_start == m.char_start and o.char_end > m.char_end
+                                              and o.entity_type == "company" for o in ms):
             continue
         seen.add(k)
         out.append(m)
@@ -542,17 +560,27 @@ _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|�
 _NAME_BEFORE_CUE = re.compile(r"([\u4e00-\u9fff]{2,3})(总书记|表示|介绍|指出|强调|认为|透露|坦言|说：|说:|说，|说,)")
 
 
-def _looks_like_name(name: str) -> bool:
-    """A surname from jionlp's unambiguous list, or a whole word jieba tags as a person name."""
+def _looks_like_name(name: str, after_title: bool = False) -> bool:
+    """A surname from jionlp's unambiguous list, or a whole word jieba tags as a person name.
+
+    Right after a title (州长迟中华) the context is strong enough for the full
+    surname list, ambiguous characters included."""
     if name in _titles():
         return False
+    from .jionlp_data import all_surnames
     from .segmenter import pos_cut
 
     tokens = pos_cut(name)
-    if len(tokens) == 1 and tokens[0][1] == "nr":
-        return True  # 习近平: a name jieba knows
+    if len(tokens) > 1 and any(w in _titles() for w, _ in tokens):
+        return False  # 书记处|书记: the tail of a title chain, not a name
+    if len(tokens) == 1 and tokens[0][1].startswith("nr"):
+        return True  # 习近平, 李强 (nrfg): a name jieba knows
     if _common_word(name, 20):
         return False
+    if after_title and (name[0] in all_surnames() or name[:2] in all_surnames()):
+        return True
+    if after_title and not any(flag.startswith(("v", "p", "c", "u", "d", "m", "q", "r")) for _, flag in tokens):
+        return True  # surnames outside the 百家姓 list (迟中华): title before, speech or action cue after
     return name[0] in _surnames()
 
 
@@ -565,7 +593,7 @@ def find_persons(text: str) -> list[EntityMention]:
         if not pm:
             continue
         name = pm.group(1)
-        if not _looks_like_name(name):
+        if not _looks_like_name(name, after_title=True):
             continue
         ns = m.end() + pm.start(1)
         chain_start, titles, org = _title_chain(text, m.start(), m.end())

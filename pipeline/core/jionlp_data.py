@@ -38,5 +38,13 @@ def surnames() -> str:
 
 
 @lru_cache(maxsize=1)
+def all_surnames() -> frozenset[str]:
+    """jionlp's full surname list, ambiguous characters (迟, 高, 常) and two-character ones (欧阳) included."""
+    m = quiet_import("jionlp.rule.rule_pattern")
+    names = (m.CHINESE_FAMILY_NAME + "|" + m.TWO_CHAR_CHINESE_FAMILY_NAME).strip("()").replace("(", "").replace(")", "")
+    return frozenset(n for n in names.split("|") if n)
+
+
+@lru_cache(maxsize=1)
 def location_alias():
     return quiet_import("jionlp.gadget.china_location_alias").GetChinaLocationAlias()

@@ -26,6 +26,9 @@ CHROME = re.compile(r"^(?:直播|更多|更多》|直播更多》|返回顶部|�
 FOOTER = re.compile(r"(?:Copyright|©|版权所有|ICP备|ICP证|公网安备|侵权请联系|如有侵权|站长邮箱|联系我们|免责声明|不代表本站|本站声明|增值电信业务)", re.I)
 EDITOR_LINE = re.compile(r"^(?:责编|责任编辑|编辑|编审|终审|一审|二审|三审|初审|复审|校对|审核|美编|值班编辑)\s*[:：]\s*\S")
 PHOTO_CREDIT = re.compile(r"(?:(?:记者|通讯员|特约摄影|摄影)\s*\S{2,4}\s*(?:摄|/摄|供图)|[(（]\s*\S{2,8}\s*摄\s*[)）]|(?:图|图片)\s*[:：/]\s*\S{2,8}|\S{2,4}\s*摄)\s*$")
+# 发布时间：2025-04-02 10:15  来源：楚雄日报  浏览次数：1268 — a web page's metadata line, not a headline
+META_LINE = re.compile(r"^(?:发布时间|发布日期|发表时间|更新时间|时间|日期|来源|作者|浏览次数|点击数|阅读数|阅读量)\s*[:：]")
+META_CONTENT = re.compile(r"\d{4}\s*[-/年.]\s*\d{1,2}|来源\s*[:：]")
 SEPARATOR = re.compile(r"^[-—_=*·•\s]+$")
 TIMESTAMP_LINE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 
@@ -54,7 +57,7 @@ def classify_line(line: str) -> str:
         return "footer"
     if EDITOR_LINE.match(s) and len(s) < 40:
         return "editor"
-    if TIMESTAMP_LINE.match(s):
+    if TIMESTAMP_LINE.match(s) or (len(s) <= 120 and META_LINE.match(s) and META_CONTENT.search(s)):
         return "timestamp"
     if SEPARATOR.match(s):
         return "separator"

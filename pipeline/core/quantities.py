@@ -813,13 +813,14 @@ def _assign_status(text: str, q: Quantity) -> None:
     if modal:
         q.status = max(modal, key=_STATUS_RANK.__getitem__)
         return
-    if any(s == "actual" for _, s in cues) or _ACTUAL_VERB.search(clause):
+    if any(s == "actual" for _, s in cues):
         q.status = "actual"
         return
     sentence_before = text[q.sentence_start:clause_start]
-    cues = [(i, s) for i, s in _cues_in(sentence_before) if not _false_cue(sentence_before, i)]
-    modal = [s for _, s in cues if s != "actual"]
-    if modal:
+    before = [(i, s) for i, s in _cues_in(sentence_before) if not _false_cue(sentence_before, i)]
+    modal = [s for _, s in before if s != "actual"]
+    # 力争引进…，实现产值突破1000亿元: a bare 实现 after a target clause is part of the target
+    if modal and not (_ACTUAL_VERB.search(clause) and any(s == "actual" for _, s in before)):
         q.status = max(modal, key=_STATUS_RANK.__getitem__)
         return
     q.status = "actual"

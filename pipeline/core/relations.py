@@ -34,7 +34,7 @@ class Relation:
 
 def _sentences(text: str):
     start = 0
-    for m in re.finditer(r"[。！？!?\n]", text):
+    for m in re.finditer(r"[。！？!?；;\n]", text):
         yield start, m.end()
         start = m.end()
     if start < len(text):
