@@ -169,3 +169,14 @@ def test_run_on_sentence_gives_each_quantity_a_bounded_sentence():
 def test_range_shares_the_multiplier_written_once(text, low, high, unit):
     (q,) = parse_quantities(text)
     assert (q.value, q.value_high, q.unit_code) == (Decimal(low), Decimal(high), unit)
+
+
+def test_year_and_target_scope_over_clauses_of_a_report():
+    text = ("2024年，全县地区生产总值达到312.5亿元，增长6.8%；城镇居民人均可支配收入达到4.3万元，增长4.9%。"
+            "全年实施重点项目146个。\n"
+            "2025年主要预期目标是：地区生产总值增长6.5%左右；城镇新增就业1.2万人，城镇调查失业率控制在5.5%以内。\n")
+    found = {q.raw_text: q for q in parse_quantities(text, date(2025, 3, 1))}
+    for raw in ("312.5亿元", "4.3万元", "4.9%", "146个"):
+        assert (found[raw].period_label, found[raw].status) == ("2024", "actual"), raw
+    for raw in ("6.5%左右", "1.2万人", "5.5%以内"):
+        assert (found[raw].period_label, found[raw].status) == ("2025", "target"), raw

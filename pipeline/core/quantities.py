@@ -823,7 +823,24 @@ def _assign_status(text: str, q: Quantity) -> None:
     if modal and not (_ACTUAL_VERB.search(clause) and any(s == "actual" for _, s in before)):
         q.status = max(modal, key=_STATUS_RANK.__getitem__)
         return
+    if not before and not _ACTUAL_VERB.search(clause):
+        # 主要预期目标是：GDP增长6.5%左右；就业1.2万人: a target stated once scopes the clauses after ；
+        lead = text[_full_sentence_start(text, q.sentence_start):q.sentence_start]
+        intro = _LIST_INTRO.search(lead)
+        modal = [s for i, s in _cues_in(intro.group(0)) if s != "actual"] if intro else []
+        if modal:
+            q.status = max(modal, key=_STATUS_RANK.__getitem__)
+            return
     q.status = "actual"
+
+
+# 主要预期目标是： / 今年的工作计划为： introduces a list of targets separated by ；
+_LIST_INTRO = re.compile(r"[^，,；;。]{0,12}(?:目标|预期|计划|任务|安排)[^，,；;。]{0,6}?[:：]")
+
+
+def _full_sentence_start(text: str, pos: int) -> int:
+    """Start of the sentence around ``pos`` when ； does not end sentences."""
+    return max(text.rfind(ch, 0, pos) for ch in "。！？!?\n") + 1
 
 
 def _false_cue(window: str, i: int) -> bool:
@@ -841,7 +858,8 @@ _ASOF_CUES = re.compile(r"(?:截至目前|截止目前|目前|至今|现已|已�
 
 
 def _assign_period(text: str, q: Quantity, times: list[TimeExpr], ref: date | None) -> None:
-    sent_times = [t for t in times if q.sentence_start <= t.char_start < q.sentence_start + len(q.sentence) + 2]
+    sent_start, sent_end = _sentence_bounds(text, q.char_start)
+    sent_times = [t for t in times if sent_start <= t.char_start < sent_end]
     before = [t for t in sent_times if t.char_end <= q.char_start]
     chosen: TimeExpr | None = None
     if before:
@@ -857,7 +875,14 @@ def _assign_period(text: str, q: Quantity, times: list[TimeExpr], ref: date | No
         q.period_inferred = True
         return
     if chosen is None:
-        chosen = _paragraph_topic_time(text, q, times)
+        # 2025年主要预期目标是：…；…: the period stated before the list scopes its items
+        full_start = _full_sentence_start(text, sent_start)
+        lead_times = [t for t in times if full_start <= t.char_start and t.char_end <= sent_start]
+        if lead_times and _LIST_INTRO.search(text[full_start:sent_start]):
+            chosen = lead_times[0]
+    if chosen is None or (chosen.relative and text[chosen.char_start:chosen.char_end] in _WHOLE_YEAR):
+        # 2024年，…。全年实施项目146个: the paragraph's year, not the article's
+        chosen = _paragraph_topic_time(text, q, times) or chosen
     if chosen is None:
         return
     if chosen.kind == "asof" or ("截至" in text[max(0, chosen.char_start - 3):chosen.char_start] and chosen.kind == "day"):
@@ -867,6 +892,9 @@ def _assign_period(text: str, q: Quantity, times: list[TimeExpr], ref: date | No
         q.period_label = chosen.label
         q.period_start, q.period_end = chosen.start, chosen.end
     q.period_inferred = chosen.relative
+
+
+_WHOLE_YEAR = ("全年", "年内", "全年度")
 
 
 def _paragraph_topic_time(text: str, q: Quantity, times: list[TimeExpr]) -> TimeExpr | None:
