@@ -90,3 +90,12 @@ def test_company_names_with_single_character_verbs():
 
     found = {(m.surface, m.entity_type) for m in find_entities("隆基绿能科技股份有限公司计划投资45亿元，禄丰市与云南能投集团签约。")}
     assert ("隆基绿能科技股份有限公司", "company") in found and ("云南能投集团", "company") in found
+
+
+def test_park_named_again_without_its_region_is_the_same_park():
+    from pipeline.core.entities import find_entities
+
+    ms = find_entities("深圳前海合作区引资创新高。今年前三季度前海合作区实际使用外资达38.6亿美元。")
+    parks = [m for m in ms if m.entity_type == "park"]
+    assert [m.surface for m in parks] == ["深圳前海合作区", "前海合作区"]
+    assert parks[0].key == parks[1].key

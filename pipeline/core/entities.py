@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from . import gazetteer
 from .lexicon import build_automaton, find_all
 from .reference import load_csv
-from .spans import select_disjoint
+from .spans import DisjointSpans, select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff·()（）—\-A-Za-z0-9]")
@@ -740,6 +740,36 @@ def find_entities(text: str) -> list[EntityMention]:
             mentions.append(pm)
     for m in mentions:
         m.key = canonical_key(m)
+    mentions.extend(_short_park_mentions(text, mentions))
     _resolve_short_bodies(mentions)
     mentions.sort(key=lambda m: (m.char_start, -(m.char_end - m.char_start)))
     return mentions
+
+
+def _short_park_mentions(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
+    """深圳前海合作区 … 前海合作区: a park named once with its region, then without it, is the same park."""
+    regions = {(m.char_start, m.char_end) for m in mentions if m.entity_type == "region"}
+    covered = DisjointSpans()
+    for m in sorted(mentions, key=lambda m: m.char_end - m.char_start, reverse=True):
+        if not covered.overlaps(m.char_start, m.char_end):
+            covered.add(m.char_start, m.char_end)
+    out: list[EntityMention] = []
+    seen: set[str] = set()
+    for park in [m for m in mentions if m.entity_type == "park"]:
+        lead = max((e for s, e in regions if s == park.char_start and e < park.char_end), default=None)
+        short = text[lead:park.char_end] if lead is not None else ""
+        if len(short) < 4 or short in seen:
+            continue
+        seen.add(short)
+        for k in (k for k in _find_all_str(text, short) if not covered.overlaps(k, k + len(short))):
+            covered.add(k, k + len(short))
+            out.append(EntityMention(short, k, k + len(short), "park", park.key, park.name,
+                                     parent_key=park.parent_key))
+    return out
+
+
+def _find_all_str(text: str, word: str):
+    k = text.find(word)
+    while k >= 0:
+        yield k
+        k = text.find(word, k + len(word))

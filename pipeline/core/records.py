@@ -242,6 +242,12 @@ def _topic(body: str, start: int, end: int, spans: list[dict]) -> dict | None:
     return first
 
 
+# 今年前三季度前海合作区实际使用外资…: a period before the entity still leaves it opening the clause
+_TIME_LEAD = re.compile(r"(?:\s|今年|去年|上年|本年|全年|年内|前?[一二三四1-4两]个?季度|前三季度|上半年|下半年|一季度|"
+                        r"\d{4}年|\d{1,2}月(?:份)?|\d{1,2}[-至到]\d{1,2}月|[一二三四五六七八九十]{1,3}[-至到][一二三四五六七八九十]{1,3}月|"
+                        r"以来|截至|截止|目前|其中|同期|此外|另外)*")
+
+
 def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
     sent_start = q.sentence_start
     topic = _topic(body, sent_start, q.char_start, spans)
@@ -249,7 +255,8 @@ def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
         # an entity opening the quantity's own clause beats the sentence topic
         clause_start = max(sent_start, max(body.rfind(ch, sent_start, q.char_start) for ch in "，,；;") + 1)
         clause = _topic(body, clause_start, q.char_start, spans)
-        if clause is not None and _rank(clause) >= _rank(topic) and clause["char_start"] - clause_start <= 2:
+        if clause is not None and _rank(clause) >= _rank(topic) and (
+                clause["char_start"] - clause_start <= 2 or _TIME_LEAD.fullmatch(body[clause_start:clause["char_start"]])):
             return clause
         return topic
     # an earlier sentence of the same paragraph: its topic carries over
