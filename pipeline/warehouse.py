@@ -8,6 +8,8 @@ published file as it was.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,12 +54,20 @@ def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
     return counts
 
 
-def build_fingerprint(work_db: Path) -> str:
-    """What the published warehouse is a function of: staging contents, SQL models and reference data.
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the published warehouse is a function of.
 
-    Equal fingerprints mean a rebuild would produce the same warehouse, so a
-    refresh with nothing new can skip it (work proportional to what changed).
+    ``staging`` covers the staging tables; ``code`` the SQL models, reference
+    data and publication target. Equal fingerprints: nothing to rebuild. Equal
+    ``code`` only: the published warehouse can be updated with the changed
+    documents instead of rebuilt (work proportional to what changed).
     """
+    staging: str
+    code: str
+
+
+def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     import hashlib
 
     from .staging import SCHEMAS
@@ -72,12 +82,13 @@ def build_fingerprint(work_db: Path) -> str:
             digest.update(f"{table}:{row[0]}:{row[1]};".encode())
     finally:
         con.close()
+    code = hashlib.sha256(extra.encode())
     for path in sorted([*SQL_DIR.rglob("*.sql"), *reference_dir().glob("*.csv")]):
-        digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
+        code.update(path.name.encode() + path.read_bytes())
+    return Fingerprint(digest.hexdigest(), code.hexdigest())
 
 
-def published_fingerprint(warehouse: Path, record: Path) -> str | None:
+def published_fingerprint(warehouse: Path, record: Path) -> Fingerprint | None:
     """The fingerprint recorded at the last publication, if the published file is still that one."""
     import json
 
@@ -88,17 +99,84 @@ def published_fingerprint(warehouse: Path, record: Path) -> str | None:
         return None
     if info.get("size") != st.st_size or info.get("mtime_ns") != st.st_mtime_ns:
         return None  # replaced or touched by someone else: rebuild
-    return info.get("fingerprint")
+    try:
+        return Fingerprint(info["staging"], info["code"])
+    except KeyError:
+        return None
 
 
-def record_publication(warehouse: Path, record: Path, fingerprint: str) -> None:
+def record_publication(warehouse: Path, record: Path, fingerprint: Fingerprint) -> None:
     import json
 
     st = warehouse.stat()
     tmp = record.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"fingerprint": fingerprint, "size": st.st_size, "mtime_ns": st.st_mtime_ns}),
-                   encoding="utf-8")
+    tmp.write_text(json.dumps({"staging": fingerprint.staging, "code": fingerprint.code, "size": st.st_size,
+                               "mtime_ns": st.st_mtime_ns}), encoding="utf-8")
     os.replace(tmp, record)
+
+
+# Tables whose rows belong to one document (by document_id, or by article_id for
+# the two facts keyed by article); every other table is rebuilt whole.
+PER_DOCUMENT = {
+    "fact_quantity": "document_id", "fact_entity_mention": "document_id", "fact_removed_span": "document_id",
+    "fact_person_role": "article_id", "fact_relation": "article_id",
+    "dim_article": "document_id", "dim_document": "document_id",
+}
+_MODEL = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS\s+(.*?);?\s*$", re.S | re.I)
+
+
+def model_select(name: str) -> str:
+    """The SELECT of a table model (its file is ``CREATE OR REPLACE TABLE name AS SELECT …``)."""
+    body = "\n".join(line for line in model_sql(name).splitlines() if not line.lstrip().startswith("--"))
+    m = _MODEL.search(body)
+    if not m or m.group(1) != name:
+        raise ValueError(f"sql/{name}.sql is not a single CREATE OR REPLACE TABLE {name} AS SELECT model")
+    return m.group(2)
+
+
+def update_candidate(published: Path, work_db: Path, candidate: Path) -> dict[str, int]:
+    """The published warehouse with the rows of changed documents replaced, the global tables rebuilt.
+
+    Same contents as ``build_candidate`` when only documents changed; a test
+    compares the two."""
+    for p in (candidate, candidate.with_name(candidate.name + ".wal")):
+        p.unlink(missing_ok=True)
+    shutil.copyfile(published, candidate)
+    con = duckdb.connect(str(candidate))
+    try:
+        con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
+        con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
+        # documents to drop: gone from staging, or whose row differs (a renamed file keeps its content hash)
+        con.execute("""CREATE TEMP TABLE _old_docs AS
+            SELECT document_id FROM (SELECT document_id, source_path FROM main.dim_document
+                                     EXCEPT SELECT document_id, source_path FROM work.stg_document)""")
+        con.execute("""CREATE TEMP TABLE _new_docs AS
+            SELECT document_id FROM (SELECT document_id, source_path FROM work.stg_document
+                                     EXCEPT SELECT document_id, source_path FROM main.dim_document)""")
+        con.execute("""CREATE TEMP TABLE _old_articles AS SELECT article_id FROM main.dim_article
+                       WHERE document_id IN (SELECT document_id FROM _old_docs)""")
+        con.execute("""CREATE TEMP TABLE _new_articles AS SELECT article_id FROM work.stg_article
+                       WHERE document_id IN (SELECT document_id FROM _new_docs)""")
+        con.execute("BEGIN TRANSACTION")
+        for table, key in PER_DOCUMENT.items():  # identifiers: our constants
+            old = "_old_docs" if key == "document_id" else "_old_articles"
+            con.execute(f"DELETE FROM main.{table} WHERE {key} IN (SELECT {key} FROM {old})")
+        for table, key in PER_DOCUMENT.items():
+            new = "_new_docs" if key == "document_id" else "_new_articles"
+            con.execute(f"INSERT INTO main.{table} SELECT * FROM ({model_select(table)}) "
+                        f"WHERE {key} IN (SELECT {key} FROM {new})")
+        for name in TABLE_MODELS:
+            if name not in PER_DOCUMENT:
+                con.execute(model_sql(name))
+        con.execute("COMMIT")
+        changed = con.execute("SELECT (SELECT count(*) FROM _old_docs), (SELECT count(*) FROM _new_docs)").fetchone()
+        con.execute("DETACH work")
+        counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_MODELS}
+        counts["documents_removed"], counts["documents_added"] = changed
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return counts
 
 
 def create_views(candidate: Path) -> list[str]:

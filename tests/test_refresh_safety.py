@@ -174,28 +174,61 @@ def test_every_bad_file_is_accounted_for_and_the_batch_loads(tmp_path):
     assert elapsed < 600
 
 
-def test_failing_check_stops_publication_and_names_the_rows(tmp_path):
-    env = Env(tmp_path)
-    seed(env, {"002"})
-    env.refresh()
-    digest = env.file_digest()
-    work = env.warehouse.parent / f".{env.warehouse.stem}.build" / "work.duckdb"
-    con = duckdb.connect(str(work))
-    con.execute("INSERT INTO stg_quantity (quantity_id, document_id, article_id, metric_code, value, unit_code, "
-                "qualifier, raw_text, char_start, char_end, is_boilerplate) SELECT 'bogus', document_id, article_id, "
-                "'other', 1, 'XYZ', 'exact', substr(body, 1, 2), 0, 2, false FROM stg_article LIMIT 1")
-    con.close()
-    proc = env.refresh(check=False)
-    assert proc.returncode != 0
-    assert env.file_digest() == digest  # nothing was published
+def _failed_checks(env: Env) -> list:
     import dagster as dg
 
     instance = dg.DagsterInstance.from_config(str(env.home))
     try:
         records = instance.get_event_records(
             dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=50)
-        failed = [r.event_log_entry.dagster_event.event_specific_data for r in records
-                  if not r.event_log_entry.dagster_event.event_specific_data.passed]
+        return [r.event_log_entry.dagster_event.event_specific_data for r in records
+                if not r.event_log_entry.dagster_event.event_specific_data.passed]
     finally:
         instance.dispose()
-    assert any(f.check_name == "codes_in_dimensions" and "XYZ" in str(f.metadata) for f in failed)
+
+
+def test_failing_check_stops_publication_and_names_the_rows(tmp_path):
+    env = Env(tmp_path)
+    seed(env, {"002"})
+    env.refresh()
+    digest = env.file_digest()
+    work = env.warehouse.parent / f".{env.warehouse.stem}.build" / "work.duckdb"
+    # (1) an incremental update: a file both loaded and quarantined
+    con = duckdb.connect(str(work))
+    con.execute("INSERT INTO stg_quarantine (source_path, reason) SELECT source_path, 'bogus' FROM stg_document")
+    con.close()
+    assert env.refresh(check=False).returncode != 0
+    assert env.file_digest() == digest  # nothing was published
+    assert any(f.check_name == "files_accounted_for" and "002_" in str(f.metadata) for f in _failed_checks(env))
+    # (2) a full rebuild (the published file was touched, so it is not trusted as a base): a unit outside dim_unit
+    con = duckdb.connect(str(work))
+    con.execute("DELETE FROM stg_quarantine WHERE reason = 'bogus'")
+    con.execute("INSERT INTO stg_quantity (quantity_id, document_id, article_id, metric_code, value, unit_code, "
+                "qualifier, raw_text, char_start, char_end, is_boilerplate) SELECT 'bogus', document_id, article_id, "
+                "'other', 1, 'XYZ', 'exact', substr(body, 1, 2), 0, 2, false FROM stg_article LIMIT 1")
+    con.close()
+    env.warehouse.touch()
+    digest = env.file_digest()
+    assert env.refresh(check=False).returncode != 0
+    assert env.file_digest() == digest
+    assert any(f.check_name == "codes_in_dimensions" and "XYZ" in str(f.metadata) for f in _failed_checks(env))
+
+
+def test_incremental_update_equals_a_full_rebuild(built):
+    """Adding, changing and removing documents through copies of the published warehouse gives the same tables."""
+    from pipeline import warehouse
+
+    shutil.copy(next(DOCUMENTS.glob("000_*.txt")), built.input / "000.txt")
+    built.refresh(config={"ops": {"raw_documents": {"config": {"prune_missing": True}}}})
+    assert built.latest_metadata("warehouse_tables")["mode"] == "incremental"
+    incremental = built.checksums()
+    work = built.warehouse.parent / f".{built.warehouse.stem}.build" / "work.duckdb"
+    full = built.root / "full.duckdb"
+    warehouse.build_candidate(work, full)
+    con = duckdb.connect(str(full), read_only=True)
+    try:
+        rebuilt = {t: con.execute(f"SELECT count(*), coalesce(sum(hash(x)), 0) FROM {t} AS x").fetchone()
+                   for t in incremental}
+    finally:
+        con.close()
+    assert rebuilt == incremental

@@ -5,6 +5,7 @@ pure text core, and bulk-append the records. Every stage processes only the
 documents it has not processed yet, so a refresh costs what changed.
 """
 
+import json
 import os
 import time
 from datetime import datetime, timezone
@@ -291,6 +292,16 @@ def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.M
     })
 
 
+def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
+    # a newly configured DuckLake target needs a publication even when the tables are unchanged
+    return warehouse.build_fingerprint(paths.work_db(), extra=repr(lakehouse.configured()))
+
+
+def _pending_record(paths: PipelinePaths) -> Path:
+    """The fingerprint of the candidate, recorded at publication."""
+    return paths.candidate().with_suffix(".json")
+
+
 @dg.asset(
     deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
@@ -299,14 +310,22 @@ def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.M
 def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     started = time.perf_counter()
     fingerprint = _fingerprint(paths)
-    if fingerprint == warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record()):
+    published = warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record())
+    if fingerprint == published:
         paths.candidate().unlink(missing_ok=True)  # a leftover of a failed run is stale
+        _pending_record(paths).unlink(missing_ok=True)
         context.log.info("staging, SQL models and reference data unchanged since the last publication: no rebuild")
-        return dg.MaterializeResult(metadata={"rebuilt": False, "fingerprint": fingerprint,
+        return dg.MaterializeResult(metadata={"rebuilt": False, "mode": "unchanged",
                                               "seconds": round(time.perf_counter() - started, 3)})
-    counts = warehouse.build_candidate(paths.work_db(), paths.candidate())
+    if published is not None and published.code == fingerprint.code:
+        # only documents changed: replace their rows in a copy of the published warehouse
+        mode = "incremental"
+        counts = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate())
+    else:
+        mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
+    _pending_record(paths).write_text(json.dumps(fingerprint.__dict__), encoding="utf-8")
     return dg.MaterializeResult(metadata={
-        "rebuilt": True, "fingerprint": fingerprint,
+        "rebuilt": True, "mode": mode,
         **{f"rows_{k}": v for k, v in counts.items()},
         "candidate": str(paths.candidate()),
         "seconds": round(time.perf_counter() - started, 3),
@@ -335,7 +354,9 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     published = paths.candidate().exists()
     if published:
         warehouse.publish(paths.candidate(), target)
-        warehouse.record_publication(target, paths.publication_record(), _fingerprint(paths))
+        pending = json.loads(_pending_record(paths).read_text(encoding="utf-8"))
+        warehouse.record_publication(target, paths.publication_record(), warehouse.Fingerprint(**pending))
+        _pending_record(paths).unlink()
     con = ddb.connect(str(target), read_only=True)
     try:
         meta = {
