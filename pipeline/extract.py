@@ -62,7 +62,8 @@ def analyse(text: str, reference_date: date | None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipeline.extract", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reference-date", help="ISO date that 今年/去年/上月 resolve against")
+    ap.add_argument("--reference-date", default=date.today().isoformat(),
+                    help="ISO date that 今年/去年/上月 resolve against (default: today; a line's own reference_date wins)")
     ap.add_argument("--jsonl", help="file of {id, text, reference_date} lines ('-' for stdin)")
     args = ap.parse_args(argv)
     out = sys.stdout

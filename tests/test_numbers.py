@@ -101,3 +101,42 @@ def test_chinese_round_trip(n):
 def test_multiplier_round_trip(n, mult):
     word, factor = mult
     assert parse_number(f"{n / 100:.2f}{word}").value == Decimal(n) * factor / 100
+
+
+# Number mentions in running text (the extraction CLI's "numbers"): cases from
+# Recognizers-Text, Duckling and cn2an test suites.
+MENTIONS = [
+    ("五兆六十二亿四万五千二", [("五兆六十二亿四万五千二", Decimal(5006200045200), None)]),
+    ("一百分之五十五点五七九", [("一百分之五十五点五七九", Decimal("0.55579"), None)]),
+    ("3又一千分之23", [("3又一千分之23", Decimal("3.023"), None)]),
+    ("200亿零四千230", [("200亿零四千230", Decimal(20000004230), None)]),
+    ("一百点123", [("一百点123", Decimal("100.123"), None)]),
+    ("1.04M", [("1.04M", Decimal(1040000), None)]),
+    ("5k-20k", [("5k-20k", Decimal(5000), Decimal(20000))]),
+    ("十打苹果", [("十打", Decimal(120), None)]),
+    ("1, 234, 567", [("1", 1, None), ("234", 234, None), ("567", 567, None)]),
+    ("负一", [("负一", -1, None)]),
+    ("这个数字大于二十的同时小于等于三十五", [("大于二十的同时小于等于三十五", 20, 35)]),
+    ("他的排名在第十和第十五之间", [("在第十和第十五之间", 10, 15)]),
+    ("这些苹果最多100最少20个", [("最多100最少20", 20, 100)]),
+    ("小明的身高比 170 低 ", [("比 170 低", 170, None)]),
+    ("订购一批数目在 五百或者更多的产品", [("五百或者更多", 500, None)]),
+    # contradictory bounds stay apart
+    ("大于50小于12的目标。", [("大于50", 50, None), ("小于12", 12, None)]),
+    # numeral characters inside words are not numbers; with a classifier they are
+    ("我家在四川", []),
+    ("小明每天收拾房间", []),
+    ("岛屿远离陆地", []),
+    ("美味十足", []),
+    ("一只", [("一", 1, None)]),
+    ("三双", [("三", 3, None)]),
+    ("打造五个中心", [("五", 5, None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", MENTIONS)
+def test_number_mentions(text, expected):
+    from pipeline.core.quantities import find_numbers
+
+    got = [(n.raw_text, n.value, n.value_high) for n in find_numbers(text)]
+    assert got == [(t, Decimal(v), None if h is None else Decimal(h)) for t, v, h in expected]

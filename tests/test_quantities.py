@@ -180,3 +180,20 @@ def test_year_and_target_scope_over_clauses_of_a_report():
         assert (found[raw].period_label, found[raw].status) == ("2024", "actual"), raw
     for raw in ("6.5%左右", "1.2万人", "5.5%以内"):
         assert (found[raw].period_label, found[raw].status) == ("2025", "target"), raw
+
+
+def test_digits_in_links_are_not_quantities():
+    text = "详见 https://www.test.com/search?q=30%25%2020% 或发邮件至 a2023@gov.cn，增长20%"
+    assert [(q.raw_text, q.unit_code) for q in parse_quantities(text)] == [("20%", "percent")]
+
+
+def test_compound_tail_is_one_quantity():
+    qs = parse_quantities("这台电脑两美元又三美分")
+    assert [(q.raw_text, q.value, q.unit_code) for q in qs] == [("两美元又三美分", Decimal("2.03"), "USD")]
+
+
+def test_financial_multiplier_after_arabic_and_comparative_cues():
+    qs = parse_quantities("利息9佰日元，不到1.9万台币，超过了百分之零点九")
+    assert [(q.raw_text, q.value, q.qualifier) for q in qs] == [
+        ("9佰日元", Decimal(900), "exact"), ("不到1.9万台币", Decimal(19000), "at_most"),
+        ("超过了百分之零点九", Decimal("0.9"), "at_least")]

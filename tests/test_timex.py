@@ -40,3 +40,25 @@ def test_relative_offset_resolves():
 @pytest.mark.parametrize("text", ["第24个全国安全生产月", "10件惠民实事", "连续3年"])
 def test_not_calendar_times(text):
     assert [t for t in find_times(text, REF) if t.kind != "asof"] == []
+
+
+@pytest.mark.parametrize("text,raw,start,end", [
+    ("去年年底", "去年年底", date(2024, 11, 1), date(2024, 12, 31)),
+    ("明年年初", "明年年初", date(2026, 1, 1), date(2026, 2, 28)),
+    ("12月月底举行", "12月月底", date(2025, 12, 25), date(2025, 12, 31)),
+    ("今明两年经济增速", "今明两年", date(2025, 1, 1), date(2026, 12, 31)),
+    ("08年金融危机", "08年", date(2008, 1, 1), date(2008, 12, 31)),
+    ("18世纪", "18世纪", date(1700, 1, 1), date(1799, 12, 31)),
+    ("“6·18”购物节", "6·18", date(2025, 6, 18), date(2025, 6, 18)),
+    ("国庆", "国庆", date(2025, 10, 1), date(2025, 10, 1)),
+    ("近 三 年", "近 三 年", None, None),
+])
+def test_compositions_and_spaced_text(text, raw, start, end):
+    t = find_times(text, REF)[0]
+    assert t.raw_text == raw == text[t.char_start:t.char_end]
+    if start is not None:
+        assert (t.start, t.end) == (start, end)
+
+
+def test_a_duration_is_not_a_two_digit_year():
+    assert [t.raw_text for t in find_times("项目建设期10年，运营期20年。", REF)] == []

@@ -15,7 +15,7 @@ CN_DIGITS = {
     "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
 }
 SMALL_UNITS = {"十": 1, "拾": 1, "百": 2, "佰": 2, "千": 3, "仟": 3}
-BIG_UNITS = {"万": 4, "亿": 8}
+BIG_UNITS = {"万": 4, "亿": 8, "兆": 12}  # 兆 = 10^12 only between numerals (兆瓦 is mega)
 SPECIAL = {"廿": 20, "卅": 30, "卌": 40}
 
 _DIGIT_CHARS = "".join(CN_DIGITS)
@@ -94,7 +94,7 @@ def _digits_value(tokens: list[tuple[str, object]]) -> Decimal:
 def _evaluate(tokens: list[tuple[str, object]]) -> Decimal:
     if not tokens:
         return Decimal(0)
-    for power in (8, 4):
+    for power in (12, 8, 4):
         idx = max((k for k, t in enumerate(tokens) if t == ("u", power)), default=-1)
         if idx >= 0:
             left, right = tokens[:idx], tokens[idx + 1:]
@@ -158,9 +158,11 @@ def parse_number(text: str) -> ParsedNumber:
         idx = next(k for k, t in enumerate(tokens) if t[0] == "p")
         int_part, rest = tokens[:idx], tokens[idx + 1:]
         j = 0
-        while j < len(rest) and rest[j][0] in "dz":
+        while j < len(rest) and rest[j][0] in "dzn":  # 一百点123: Arabic decimals after 点
             j += 1
         digits = "".join("0" if kind == "z" else str(d) for kind, d in rest[:j])
+        if not digits.isdigit():
+            raise NumberError(text)
         value = _evaluate(int_part) + (Decimal("0." + digits) if digits else Decimal(0))
         for kind, power in rest[j:]:  # 二十三点五万 = 235000
             if kind == "u":
@@ -210,7 +212,8 @@ def compact(text: str) -> tuple[str, list[int]]:
                 j += 1
             prev = out[-1] if out else ""
             nxt = text[j] if j < n else ""
-            if prev and nxt and prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum():
+            if prev and nxt and (prev.isascii() and prev.isalnum() or prev == ",") and nxt.isascii() and nxt.isalnum():
+                # two Latin words or numbers; "1, 234" lists two numbers (a separator never has a space)
                 out.append(" ")
                 idx.append(i)
             i = j

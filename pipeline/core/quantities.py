@@ -17,14 +17,15 @@ from functools import lru_cache
 from . import lexicon
 from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
 from .timex import TimeExpr, find_times
+from .segmenter import word_freq
 from .spans import select_disjoint
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _NUM_TEMPLATE = (
-    r"(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:MULT(?:\d+|[" + _CN_DIGIT + r"])?)*MULT*"
-    r"|数?(?:[" + _CN_DIGIT + r"廿卅拾佰仟几]|MULT|兆(?=[" + _CN_DIGIT + r"十百千]))+(?:[点點][" + _CN_DIGIT + r"]+)?(?:[万亿])*"
+    r"(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:MULT(?:零?\d+|零?[" + _CN_DIGIT + r"])?)*MULT*"
+    r"|数?(?:[" + _CN_DIGIT + r"廿卅卌拾佰仟几]|MULT|兆(?=[" + _CN_DIGIT + r"十百千]))+(?:[点點](?:[" + _CN_DIGIT + r"]+|\d+))?(?:[万亿])*"
 )
-_PRE_QUAL = "大约|将近|接近|不低于|不少于|不超过|不高于|不到|不足|超过|突破|至少|最多|低于|高于|少于|约|近|逾|超|达"
+_PRE_QUAL = "大约|将近|接近|不低于|不少于|不超过|不高于|不到|不足|超过了|超过|突破|至少|最多|低于|高于|少于|大于|小于|约|近|逾|超|达"
 _POST_QUAL = "及以上|以上|以下|以内|之内|之上|左右|上下"
 _SEP = r"\s*(?:至|到|—+|–|-{1,2}|~|～|－)\s*"
 _INC = r"(?:[（(]含[）)])"
@@ -40,9 +41,10 @@ def _currencies() -> dict[str, lexicon.Unit]:
 def _num() -> str:
     """Number pattern whose multipliers never eat the first character of a unit (2亿千瓦时)."""
     alts = []
-    for ch in "十百千万亿":
+    for ch in "十百千万亿拾佰仟":
         tails = sorted({u[1:] for u in lexicon.units() if u.startswith(ch) and len(u) > 1}, key=len, reverse=True)
         tails += ["分之"] if ch in "百千万" else []
+        tails += ["分位", "分比"] if ch == "百" else []  # 百分位, 百分比 are words, not multipliers
         alts.append(re.escape(ch) + (f"(?!{'|'.join(map(re.escape, tails))})" if tails else ""))
     return _NUM_TEMPLATE.replace("MULT", "(?:" + "|".join(alts) + ")")
 
@@ -87,7 +89,9 @@ FRACTION = None
 @lru_cache(maxsize=1)
 def fraction_re() -> re.Pattern[str]:
     n = _num()
-    return re.compile(rf"(?P<neg>{_NEG})?(?:(?P<whole>{n})又)?(?P<dneg>{_NEG})?(?P<den>{n})分之(?P<nneg>{_NEG})?(?P<num>{n})")
+    # the denominator may end in 百/千/万 when a numeral precedes it (一百分之二 = 0.02; 百分之二 is a percent)
+    den = rf"(?:{n})[百千万]|{n}"
+    return re.compile(rf"(?P<neg>{_NEG})?(?:(?P<whole>{n})又)?(?P<dneg>{_NEG})?(?P<den>{den})分之(?P<nneg>{_NEG})?(?P<num>{n})")
 
 
 def _quantity_matches(text: str) -> list[re.Match[str]]:
@@ -244,65 +248,109 @@ def _fraction_value(m: re.Match[str]) -> Decimal | None:
     return -value if negatives % 2 else value
 
 
-_RANGE_NUMBERS = None
+# SI suffixes on Arabic numbers (40k, 1.04M); not G, which in this domain is a network generation (5G)
+_SI_SUFFIX = {"k": 3, "K": 3, "M": 6}
+_HALF = re.compile(r"一半|半[个個]")
 
 
 def find_numbers(text: str) -> list[NumberMention]:
-    """Every number expression with its value (for the extraction CLI)."""
+    """Every number expression with its value, comparative bounds and ranges (for the extraction CLI)."""
+    from .number_ranges import Bounded, attach_bounds
+
     ctext, cmap = compact(text)
-    out: list[tuple[int, int, Decimal, Decimal | None]] = []
+    out: list[Bounded] = []
     taken: list[tuple[int, int]] = []
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
+    def add(s: int, e: int, v: Decimal, h: Decimal | None = None) -> None:
+        out.append(Bounded(s, e, v, h))
+        taken.append((s, e))
+
     for m in fraction_re().finditer(ctext):
         v = _fraction_value(m)
         if v is not None:
-            out.append((m.start(), m.end(), v, None))
-            taken.append((m.start(), m.end()))
+            add(m.start(), m.end(), v)
     for m in re.finditer(r"(?P<neg>-)?(?:(?P<w>\d+) )?(?P<a>\d+)/(?P<b>\d+)(?![\d/])", ctext):
-        if any(m.start() < e and s < m.end() for s, e in taken) or int(m.group("b")) == 0:
-            continue
-        v = Decimal(m.group("a")) / Decimal(m.group("b")) + (Decimal(m.group("w")) if m.group("w") else 0)
-        out.append((m.start(), m.end(), -v if m.group("neg") else v, None))
-        taken.append((m.start(), m.end()))
-    pat = re.compile(rf"(?P<neg>{_NEG})?(?P<n1>{_num()})(?P<in1>余|多)?(?P<m1>(?:个?[万亿])*)"
-                     rf"(?:(?P<sep>{_SEP})(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*))?")
+        if free(m.start(), m.end()) and int(m.group("b")) != 0:
+            v = Decimal(m.group("a")) / Decimal(m.group("b")) + (Decimal(m.group("w")) if m.group("w") else 0)
+            add(m.start(), m.end(), -v if m.group("neg") else v)
+    for m in _HALF.finditer(ctext):
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), Decimal("0.5"))
+    si = "(?:[kKM](?![A-Za-z]))?"
+    pat = re.compile(rf"(?P<neg>{_NEG})?(?P<n1>{_num()})(?P<in1>余|多)?(?P<m1>(?:个?[万亿])*)(?P<si1>{si})"
+                     rf"(?:(?P<sep>{_SEP})(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*)(?P<si2>{si}))?")
     for m in pat.finditer(ctext):
         raw1 = m.group("n1")
-        if not _has_digit(raw1) or any(m.start() < e and s < m.end() for s, e in taken):
+        if not _has_digit(raw1) or not free(m.start(), m.end()):
             continue
         neg = m.group("neg")
         if neg and m.start() > 0 and ctext[m.start() - 1].isdigit():
             neg = None
         try:
-            low, _ = _parse(raw1, m.group("m1") or "")
+            low = _parse(raw1, m.group("m1") or "")[0] * _si_factor(raw1, m.group("si1"))
             high = None
             if m.group("n2") and _has_digit(m.group("n2")):
-                high, _ = _parse(m.group("n2"), m.group("m2") or "")
+                high = _parse(m.group("n2"), m.group("m2") or "")[0] * _si_factor(m.group("n2"), m.group("si2"))
         except NumberError:
             continue
-        if high is None:
-            end = m.end("m1")
-        else:
-            end = m.end()
+        end = m.end("si1") if high is None else m.end()
         if high is not None and high < low:
-            high, end = None, m.end("m1")
+            high, end = None, m.end("si1")
         start = m.start() if neg else m.start("n1")
-        if raw1 in ("一", "两") and high is None and not m.group("m1") and _word_neighbour(ctext, m.start("n1"), m.end("n1")):
-            continue
-        out.append((start, end, -low if neg else low, high))
-    out.sort()
+        single = high is None and not m.group("m1") and not m.group("si1")
+        if single and ctext[end:end + 1] == "打" and (end + 1 == len(ctext) or not word_freq(ctext[end:end + 2])):
+            low, end = low * 12, end + 1  # 一打 = a dozen (but 打造, 打开 are verbs)
+        elif single and not neg and len(raw1) == 1 and not raw1.isdigit():
+            if raw1 in ("一", "两") and _word_neighbour(ctext, m.start("n1"), m.end("n1")):
+                continue
+            if _inside_word(ctext, m.start("n1"), m.end("n1")):
+                continue
+        add(start, end, -low if neg else low, high)
+    out.sort(key=lambda b: b.start)
     result = []
-    for s, e, v, h in out:
-        os_, oe = map_span(cmap, s, e)
-        result.append(NumberMention(text[os_:oe], os_, oe, normalise_decimal(v), normalise_decimal(h) if h is not None else None))
+    for b in attach_bounds(ctext, out):
+        os_, oe = map_span(cmap, b.start, b.end)
+        high = normalise_decimal(b.value_high) if b.value_high is not None else None
+        result.append(NumberMention(text[os_:oe], os_, oe, normalise_decimal(b.value), high))
     return result
+
+
+def _si_factor(raw: str, suffix: str | None) -> Decimal:
+    if not suffix or not raw[:1].isdigit() and raw[:1] != ".":
+        return Decimal(1)
+    return Decimal(10) ** _SI_SUFFIX[suffix]
+
+
+@lru_cache(maxsize=1)
+def _numeral_neighbours() -> frozenset[str]:
+    """Characters that make a word with a numeral without making it a non-number (一个, 三月, 第五)."""
+    classifiers = {s[0] for s, u in lexicon.units().items() if u.kind in ("count", "person", "person_time", "duration")}
+    return frozenset(classifiers | set("第月日号天周时点分秒岁倍成折双对") | set(_CN_DIGIT))
+
+
+def _inside_word(text: str, s: int, e: int) -> bool:
+    """四川, 陆地, 队伍, 收拾, 十足: a lone numeral character that belongs to a dictionary word."""
+    keep = _numeral_neighbours()
+    for length in (2, 3, 4):
+        for ws in range(max(0, e - length), s + 1):
+            we = ws + length
+            if we > len(text):
+                continue
+            outside = text[ws:s] + text[e:we]
+            if outside and not all(ch in keep for ch in outside) and word_freq(text[ws:we]):
+                return True
+    return False
 
 
 def _word_neighbour(text: str, s: int, e: int) -> bool:
     """一 in 一切 / 统一: a numeral character that is part of a word."""
     after = text[e:e + 1]
     before = text[s - 1:s] if s else ""
-    return bool(re.match(r"[\u4e00-\u9fff]", after) and after not in "个十百千万亿点")or bool(
-        re.match(r"[\u4e00-\u9fff]", before) and before not in "第约近超过达有了是为共和与及、")
+    return bool(re.match(r"[\u4e00-\u9fff]", after) and after not in _numeral_neighbours()) or bool(
+        re.match(r"[\u4e00-\u9fff]", before) and before not in "第约近超过达有了是为共和与及、负")
 
 
 def _qualifier(pre: str | None, inner: str | None, post: str | None, has_high: bool, approx_digit: bool) -> str:
@@ -404,8 +452,19 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
         q.sentence = text[sent_start:sent_end].strip()
         results.append(q)
     results.extend(_fractions(text, results, time_spans))
-    results.sort(key=lambda q: q.char_start)
-    return results
+    results.sort(key=lambda q: (q.char_start, -q.char_end))
+    # a compound tail (两美元又三美分) may have grown over a match of its own; links and addresses are not text
+    masked = [m.span() for m in _LINK.finditer(text)]
+    kept: list[Quantity] = []
+    for q in results:
+        if kept and q.char_start < kept[-1].char_end or any(q.char_start < e and s < q.char_end for s, e in masked):
+            continue
+        kept.append(q)
+    return kept
+
+
+# URLs, e-mail addresses and file names: their digits are identifiers, not quantities
+_LINK = re.compile(r"(?:https?://|ftp://|www\.)[^\s\u4e00-\u9fff，。；！？）》】]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 def _small_chinese_count(raw: str) -> bool:

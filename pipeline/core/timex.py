@@ -182,6 +182,9 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("iso_date", re.compile(r"(?<![\d.])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.年 ])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d])")),
     ("compact_date", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>1[0-2]|0[1-9])(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
     ("iso_month", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0[1-9])(?![\d.\-/])")),
+    ("century", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{1,2}}|[{_D}十]+)世纪)(?!\d|[{_D}十]+年代)(?P<part>初|末)?")),
+    ("this_next_years", re.compile(r"今明两年|今明2年")),
+    ("dot_date", re.compile(r"(?<![\d.·])(?P<m>1[0-2]|0?[1-9])[·•](?P<d>3[01]|[12]\d|0?[1-9])(?![\d·])")),
     ("decade", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{2}}|[{_D}十]+)世纪)(?P<dec>\d0|[一二三四五六七八九]十)年代(?P<part>初期|前期|中期|后期|末期|初|末)?")),
     ("date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?\s*(?P<d>{_DAY})(?:\s*[日号號]|(?![\d{_D}十月年]))")),
     ("lunar_date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月|冬月)?(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?)(?=[^\d{_D}月]|$)")),
@@ -209,13 +212,13 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]?(?![\d{_D}月])")),
     ("year_range", re.compile(rf"(?P<y>{_YEAR})\s*(?:年)?{_SEP}(?P<y2>{_YEAR})\s*年")),
     ("month", re.compile(
-        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?的?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?(?P<part>初|上旬|中旬|下旬|底|末)?")),
+        rf"(?:(?P<y>{_YEAR})\s*年(?:度)?的?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?(?P<part>月?(?:初|底|末)|上旬|中旬|下旬)?")),
     ("lunar_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月)")),
     ("rel_month", re.compile(rf"(?:(?P<ry>{_REL_YEAR}))?(?P<rm>{_REL_MON})(?P<part>初|底|末)?(?:(?P<d>{_DAY})[日号])?")),
     ("nth_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?第(?P<n>{_N})(?:个|個)月")),
     ("offset", re.compile(rf"(?P<n>{_N})(?P<ge>个|個)?(?P<u>天|日|周|星期|礼拜|月|年)(?P<dir>以前|之前|以后|之后|以後|之後|前|后|後)")),
     ("span", re.compile(rf"(?P<dir>近|最近|过去|過去|未来|未來|今后|今後|前|后|後|上|下)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|礼拜|月|年)")),
-    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>初|底|末|内|中)?")),
+    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>年?(?:初|底|末|中)|内)?")),
     ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
 ]
 
@@ -252,14 +255,26 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
         else:
             d = monday + timedelta(weeks=off, days=wd)  # 上周三, 下周六, 这周一: within that week
         return d, d, "day", True, "day", True, True
+    if kind == "this_next_years":
+        return (date(ref.year, 1, 1), date(ref.year + 1, 12, 31), "range", True, "year", True, False) if ref else None
+    if kind == "dot_date":  # 6·30, 3·15: a day named by its month and date, in the reference year
+        if ref is None:
+            return None
+        try:
+            d = date(ref.year, int(g["m"]), int(g["d"]))
+        except ValueError:
+            return None
+        return d, d, "day", True, "day", False, True
+    if kind == "century":
+        c = _century_start(g["cent"])
+        s, e = date(max(c, 1), 1, 1), date(c + 99, 12, 31)
+        if g.get("part") == "初":
+            e = date(c + 19, 12, 31)
+        elif g.get("part") == "末":
+            s = date(c + 80, 1, 1)
+        return s, e, "range", False, "year", True, False
     if kind == "decade":
-        cent = g["cent"]
-        if cent.startswith("上"):
-            c = 1900
-        elif cent.startswith("本"):
-            c = 2000
-        else:
-            c = (cn_int(cent[:-2]) - 1) * 100
+        c = _century_start(g["cent"])
         dec = cn_int(g["dec"][:-1] + "0") if g["dec"][0].isdigit() else cn_int(g["dec"])
         s, e = date(c + dec, 1, 1), date(c + dec + 9, 12, 31)
         part = g.get("part") or ""
@@ -379,11 +394,21 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
         return None
 
 
+def _century_start(cent: str) -> int:
+    """18世纪 → 1700, 上世纪 → 1900, 本世纪 → 2000."""
+    if cent.startswith("上"):
+        return 1900
+    if cent.startswith("本"):
+        return 2000
+    return (cn_int(cent[:-2]) - 1) * 100
+
+
 def _part(s: date, e: date, part: str | None) -> tuple[date, date]:
     """月初 = the first five days, 月底 = the last seven, 上旬/中旬/下旬 = tens;
     a quarter's 初/末 is its first/last month."""
     if not part:
         return s, e
+    part = part.lstrip("月")  # 12月月底
     if (e - s).days > 40:  # a quarter
         if part in ("初",):
             return s, month_end(s.year, s.month)
@@ -407,7 +432,7 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
     has_year = not rel or bool(g.get("ry"))
     if kind == "year":
         ry = g.get("ry")
-        part = g.get("part") or ""
+        part = (g.get("part") or "").lstrip("年")
         if ry in ("年底", "年末") or part in ("底", "末"):
             return date(y, 11, 1) if part or ry else date(y, 12, 1), date(y, 12, 31), "year", rel, "year", True, False
         if ry == "年初" or part == "初":
@@ -607,7 +632,7 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
         return True
     if kind == "year":
         y = m.group("y")
-        if y and len(y) == 2 and not (after in ("底", "初", "末") or text[e:e + 1] in "" or re.match(r"[\d一二三四五六七八九十]", after or "")):
+        if y and len(y) == 2 and y[0] not in "0零〇○" and not (after in ("底", "初", "末") or text[e:e + 1] in "" or re.match(r"[\d一二三四五六七八九十]", after or "")):
             # 两位年份 only before a month or as 19年底: 10年 is a duration
             if not re.match(r"\s*(?:\d|[一二三四五六七八九十])", text[e:e + 2]) and m.group("part") is None:
                 return True
@@ -619,11 +644,11 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
             return True
     if kind == "offset":
         n = m.group("n")
-        if m.group("u") == "年" and n.isdigit() and len(n) == 4:
-            return True  # 2015年前 is "before 2015"
+        if m.group("u") == "年" and n.isdigit() and (len(n) == 4 or n.startswith("0")):
+            return True  # 2015年前 / 07年以后 are "before 2015" / "after 2007", not offsets
     if kind == "span" and m.group("dir") in ("前", "后", "後", "上", "下") and before and re.match(r"[\u4e00-\u9fff]", before) and before not in "的在于从":
         return True
-    if kind == "holiday" and m.group("h") in ("十一", "七一", "五一", "国庆") and (re.match(r"[\d一二三四五六七八九十个届次月日号]", after or "") or before in "第十"):
+    if kind == "holiday" and m.group("h") in ("十一", "七一", "五一", "国庆") and (re.match(r"[\d一二三四五六七八九十个届次月日号]", after or "") or before and before in "第十"):
         return True
     if kind == "holiday" and m.group("h") in ("十一", "七一", "五一") and before and re.match(r"[\u4e00-\u9fff]", before):
         return True
@@ -711,7 +736,22 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
 
 
 def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
-    """Every date or period expression, left to right, non-overlapping."""
+    """Every date or period expression, left to right, non-overlapping.
+
+    Stray spaces (近 三 年, 2021 年) are ignored; spans index ``text``."""
+    from .numbers import compact, map_span
+
+    ctext, cmap = compact(text)
+    if len(ctext) == len(text):
+        return _find_times(text, ref)
+    out = []
+    for t in _find_times(ctext, ref):
+        s, e = map_span(cmap, t.char_start, t.char_end)
+        out.append(replace(t, raw_text=text[s:e], char_start=s, char_end=e))
+    return out
+
+
+def _find_times(text: str, ref: date | None) -> list[TimeExpr]:
     atoms = _atoms(text, ref)
     times = _compose(text, atoms)
     occupied = [(t.char_start, t.char_end) for t in times]
