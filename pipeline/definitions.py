@@ -24,7 +24,7 @@ defs = dg.Definitions(
     schedules=[daily_refresh],
     sensors=[input_folder_sensor],
     resources={
-        "duckdb": DuckDBResource(database=_work_db()),
+        "duckdb": DuckDBResource(database=_work_db(), connection_config=settings.duckdb_config()),
         "paths": PipelinePaths(),
     },
     # One writer at a time on the staging database: run steps in one process.

@@ -30,3 +30,9 @@ def candidate_path(warehouse: Path | None = None) -> Path:
 
 
 SQL_DIR = REPO_ROOT / "sql"
+
+
+def duckdb_config() -> dict[str, str]:
+    """Settings for every DuckDB connection that writes: a bounded buffer pool (DuckDB's
+    default is 80% of RAM, so memory grew with the corpus); beyond it DuckDB spills to disk."""
+    return {"memory_limit": os.environ.get("PIPELINE_DUCKDB_MEMORY", "1GB")}

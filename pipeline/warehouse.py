@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from .core.reference import reference_dir
-from .settings import SQL_DIR
+from .settings import SQL_DIR, duckdb_config
 
 # Order matters only for readability; each model reads staging tables.
 TABLE_MODELS = (
@@ -40,7 +40,7 @@ def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
     for p in (candidate, candidate.with_name(candidate.name + ".wal")):
         if p.exists():
             p.unlink()
-    con = duckdb.connect(str(candidate))
+    con = duckdb.connect(str(candidate), config=duckdb_config())
     try:
         con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
@@ -142,7 +142,7 @@ def update_candidate(published: Path, work_db: Path, candidate: Path) -> dict[st
     for p in (candidate, candidate.with_name(candidate.name + ".wal")):
         p.unlink(missing_ok=True)
     shutil.copyfile(published, candidate)
-    con = duckdb.connect(str(candidate))
+    con = duckdb.connect(str(candidate), config=duckdb_config())
     try:
         con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
@@ -180,7 +180,7 @@ def update_candidate(published: Path, work_db: Path, candidate: Path) -> dict[st
 
 
 def create_views(candidate: Path) -> list[str]:
-    con = duckdb.connect(str(candidate))
+    con = duckdb.connect(str(candidate), config=duckdb_config())
     try:
         for name in VIEW_MODELS:
             con.execute(model_sql(name))
