@@ -99,3 +99,11 @@ def test_park_named_again_without_its_region_is_the_same_park():
     parks = [m for m in ms if m.entity_type == "park"]
     assert [m.surface for m in parks] == ["深圳前海合作区", "前海合作区"]
     assert parks[0].key == parks[1].key
+
+
+def test_project_names_versus_verb_phrases_and_classes_of_projects():
+    found = {m.surface for m in find_entities(
+        "滇池度假区推动中国铁塔昆明公司在磨憨落地共享单车项目。"
+        "在招商方面实施项目全周期管理，全力协调解决项目难题，引进亿元以上省外产业项目12个，开展培训项目。"
+    ) if m.entity_type == "project"}
+    assert found == {"共享单车项目"}

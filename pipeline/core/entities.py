@@ -513,11 +513,15 @@ def _projects(text: str) -> list[EntityMention]:
         from .segmenter import pos_cut
 
         tokens = pos_cut(prefix) if prefix else []
-        if len(prefix) < 2 or _GENERIC_PROJECT.match(prefix) or _CATEGORY_PROJECT.search(prefix) \
-                or (tokens and tokens[0][1] == "v"):
+        # 开展XX项目 at a clause start is a verb phrase; after a governing word (落地|共享单车项目)
+        # the leading verb is part of the object's name
+        verb_phrase = bool(tokens) and tokens[0][1] == "v" and not text[:start].endswith(_boundaries())
+        if len(prefix) < 2 or _GENERIC_PROJECT.match(prefix) or _CATEGORY_PROJECT.search(prefix) or verb_phrase:
             continue
         if not _is_proper(prefix) and len(prefix) < 4:
             continue
+        if prefix.endswith("产业") and not _is_proper(prefix[:-2]):
+            continue  # 省外产业项目, 转移产业项目: a class of projects
         out.append(EntityMention(text[start:e], start, e, "project", "", text[start:e]))
     return out
 
