@@ -197,3 +197,25 @@ def test_financial_multiplier_after_arabic_and_comparative_cues():
     assert [(q.raw_text, q.value, q.qualifier) for q in qs] == [
         ("9佰日元", Decimal(900), "exact"), ("不到1.9万台币", Decimal(19000), "at_most"),
         ("超过了百分之零点九", Decimal("0.9"), "at_least")]
+
+
+@pytest.mark.parametrize("text,expected", [
+    # financial numerals (大写) are amounts of money even without 元
+    ("大写：肆佰叁拾万", [("肆佰叁拾万", Decimal(4300000), None, "CNY")]),
+    ("找零壹角，扣款负壹分", [("壹角", Decimal("0.1"), None, "CNY"), ("负壹分", Decimal("-0.01"), None, "CNY")]),
+    ("伍仁月饼", []),
+    # k after Arabic digits, a range opened by 从
+    ("月薪10~15k元", [("10~15k元", Decimal(10000), Decimal(15000), "CNY")]),
+    ("功率5kW", [("5kW", Decimal(5000), None, "W")]),
+    ("从8500到3万港元", [("从8500到3万港元", Decimal(8500), Decimal(30000), "HKD")]),
+    # percentages as words; 十折 is no discount, 对折 without 打 is folding, 半成品 a product
+    ("全场打对折，利润率仅半成", [("对折", Decimal(50), None, "percent"), ("半成", Decimal(5), None, "percent")]),
+    ("十折。将纸对折。半成品。", []),
+    # colloquial heights and weights
+    ("米九左右", [("米九左右", Decimal("0.0019"), None, "km")]),
+    ("猪肉9两半", [("9两半", Decimal("0.000475"), None, "t")]),
+    ("大米九元", [("九元", Decimal(9), None, "CNY")]),
+])
+def test_word_forms_of_quantities(text, expected):
+    got = [(q.raw_text, q.value, q.value_high, q.unit_code) for q in parse_quantities(text, REF)]
+    assert got == expected

@@ -123,7 +123,10 @@ def _evaluate(tokens: list[tuple[str, object]]) -> Decimal:
         elif kind == "z":
             zero_seen = True
         elif kind == "u":
-            total += (number if number is not None else Decimal(1)) * Decimal(10) ** val  # type: ignore[operator]
+            if number is None and last_power is not None and val >= last_power:  # type: ignore[operator]
+                raise NumberError("a place value after a larger or equal one (五十千)")
+            # 十 alone and 零十 (a leading zero) both count one ten
+            total += (number if number else Decimal(1)) * Decimal(10) ** val  # type: ignore[operator]
             number = None
             last_power = val  # type: ignore[assignment]
             zero_seen = False
@@ -199,7 +202,7 @@ def compact(text: str) -> tuple[str, list[int]]:
     words).
     """
     if " " not in text and "\t" not in text:
-        return text, list(range(len(text)))
+        return _capital_three(text), list(range(len(text)))
     out: list[str] = []
     idx: list[int] = []
     n = len(text)
@@ -221,7 +224,19 @@ def compact(text: str) -> tuple[str, list[int]]:
         out.append(ch)
         idx.append(i)
         i += 1
-    return "".join(out), idx
+    return _capital_three(("".join(out))), idx
+
+
+# 參/参 is the financial form of 3 only beside other financial numerals (參拾參, 貳佰零參);
+# elsewhere it is 参加, 参与
+_CAPITAL = "拾佰仟萬零壹贰貳叁肆伍陆陸柒捌玖"
+_CAPITAL_THREE_RE = re.compile(rf"[参參](?=[{_CAPITAL}万])|(?<=[{_CAPITAL}])[参參]")
+
+
+def _capital_three(text: str) -> str:
+    if "参" not in text and "參" not in text:
+        return text
+    return _CAPITAL_THREE_RE.sub("叁", text)
 
 
 def map_span(idx: list[int], start: int, end: int) -> tuple[int, int]:

@@ -21,12 +21,14 @@ from .segmenter import word_freq
 from .spans import select_disjoint
 
 _CN_DIGIT = "".join(CN_DIGITS)
+_DECIMAL_DIGIT = "".join(ch for ch in CN_DIGITS if ch not in "两俩仨")  # 一点两小时 is 一 … 两, not 1.2
 _NUM_TEMPLATE = (
     r"(?:\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)(?:MULT(?:零?\d+|零?[" + _CN_DIGIT + r"])?)*MULT*"
-    r"|数?(?:[" + _CN_DIGIT + r"廿卅卌拾佰仟几]|MULT|兆(?=[" + _CN_DIGIT + r"十百千]))+(?:[点點](?:[" + _CN_DIGIT + r"]+|\d+))?(?:[万亿])*"
+    r"|数?(?:[" + _CN_DIGIT + r"廿卅卌拾佰仟几]|MULT|兆(?=[" + _CN_DIGIT + r"十百千]))+(?:[点點](?:[" + _DECIMAL_DIGIT + r"]+|\d+))?(?:[万亿])*"
 )
 _PRE_QUAL = "大约|将近|接近|不低于|不少于|不超过|不高于|不到|不足|超过了|超过|突破|至少|最多|低于|高于|少于|大于|小于|约|近|逾|超|达"
 _POST_QUAL = "及以上|以上|以下|以内|之内|之上|左右|上下"
+_POST_QUAL_RE = re.compile(_POST_QUAL)
 _SEP = r"\s*(?:至|到|—+|–|-{1,2}|~|～|－)\s*"
 _INC = r"(?:[（(]含[）)])"
 _NEG = r"(?:负|-|−|－)"
@@ -54,8 +56,8 @@ def _core(unit: str) -> str:
     return (
         rf"(?P<cur>{cur})?(?P<pre>{_PRE_QUAL})?(?P<neg>{_NEG})?"
         rf"(?P<pct>百分之|千分之)?"
-        rf"(?P<n1>{_num()})(?P<in1>余|多|来)?(?P<m1>(?:个?[万亿])*)"
-        rf"(?:(?P<u1>{lexicon.unit_pattern()})?{_INC}?(?P<sep>{_SEP})(?P<pct2>百分之)?(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*))?"
+        rf"(?P<n1>{_num()})(?P<in1>余|多|来)?(?P<m1>(?:个?[万亿])*(?:(?<=\d)[kK](?![A-Za-z]))?)"
+        rf"(?:(?P<u1>{lexicon.unit_pattern()})?{_INC}?(?P<sep>{_SEP})(?P<pct2>百分之)?(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*(?:(?<=\d)[kK](?![A-Za-z]))?))?"
         rf"(?P<sp>[ ]?){unit}"
         rf"(?P<inc>{_INC})?(?P<post>{_POST_QUAL})?"
     )
@@ -203,7 +205,7 @@ def _has_digit(raw: str) -> bool:
 
 def _clean(raw: str) -> str:
     """数十亿 → 十亿 (数 = 'several': the lower bound), 两个亿 → 两亿."""
-    return raw.replace("个", "").lstrip("数")
+    return raw.replace("个", "").lstrip("数").replace("k", "千").replace("K", "千")  # 15k元 = 15千元
 
 
 def _parse(raw: str, mult: str) -> tuple[Decimal, bool]:
@@ -251,6 +253,9 @@ def _fraction_value(m: re.Match[str]) -> Decimal | None:
 # SI suffixes on Arabic numbers (40k, 1.04M); not G, which in this domain is a network generation (5G)
 _SI_SUFFIX = {"k": 3, "K": 3, "M": 6}
 _HALF = re.compile(r"一半|半[个個]")
+_HALF_HUNDRED = re.compile(r"半百")  # 年过半百
+# 2222.2222.22222.222, 1.2.3: dotted chains are version-like lists of integers, not decimals
+_DOTTED_CHAIN = re.compile(r"(?<![\d.])\d+(?:\.\d+){2,}(?![\d.])")
 
 
 def find_numbers(text: str) -> list[NumberMention]:
@@ -279,6 +284,12 @@ def find_numbers(text: str) -> list[NumberMention]:
     for m in _HALF.finditer(ctext):
         if free(m.start(), m.end()):
             add(m.start(), m.end(), Decimal("0.5"))
+    for m in _HALF_HUNDRED.finditer(ctext):
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), Decimal(50))
+    for chain in _DOTTED_CHAIN.finditer(ctext):
+        for part in re.finditer(r"\d+", chain.group()):
+            add(chain.start() + part.start(), chain.start() + part.end(), Decimal(part.group()))
     si = "(?:[kKM](?![A-Za-z]))?"
     pat = re.compile(rf"(?P<neg>{_NEG})?(?P<n1>{_num()})(?P<in1>余|多)?(?P<m1>(?:个?[万亿])*)(?P<si1>{si})"
                      rf"(?:(?P<sep>{_SEP})(?P<n2>{_num()})(?P<in2>余|多)?(?P<m2>(?:个?[万亿])*)(?P<si2>{si}))?")
@@ -286,26 +297,38 @@ def find_numbers(text: str) -> list[NumberMention]:
         raw1 = m.group("n1")
         if not _has_digit(raw1) or not free(m.start(), m.end()):
             continue
+        n1_start = m.start("n1")
+        if raw1.startswith(".") and n1_start and ctext[n1_start - 1] == ".":
+            raw1, n1_start = raw1[1:], n1_start + 1  # ...9 is an ellipsis before 9, not 0.9
         neg = m.group("neg")
-        if neg and m.start() > 0 and ctext[m.start() - 1].isdigit():
-            neg = None
+        if neg and m.start() > 0 and (ctext[m.start() - 1].isdigit() or re.match(_NEG, ctext[m.start() - 1])):
+            neg = None  # 3-5 is a range; －－9 is a dash before 9
         try:
             low = _parse(raw1, m.group("m1") or "")[0] * _si_factor(raw1, m.group("si1"))
             high = None
             if m.group("n2") and _has_digit(m.group("n2")):
                 high = _parse(m.group("n2"), m.group("m2") or "")[0] * _si_factor(m.group("n2"), m.group("si2"))
         except NumberError:
+            # 五十千: keep the well-formed head of a malformed numeral
+            head = _well_formed_head(raw1) if not m.group("m1") and not m.group("n2") else None
+            if head is None:
+                continue
+            raw1, low, high = head
+            add(n1_start, n1_start + len(raw1), low)
             continue
         end = m.end("si1") if high is None else m.end()
         if high is not None and high < low:
             high, end = None, m.end("si1")
-        start = m.start() if neg else m.start("n1")
+        start = m.start() if neg else n1_start
         single = high is None and not m.group("m1") and not m.group("si1")
+        if single and not neg and _REDUPLICATED.fullmatch(raw1):
+            continue  # 两两, 一一, 三三两两, 阳光九九: adverbs and names, not 22 or 99
         if single and ctext[end:end + 1] == "打" and (end + 1 == len(ctext) or not word_freq(ctext[end:end + 2])):
             low, end = low * 12, end + 1  # 一打 = a dozen (but 打造, 打开 are verbs)
         elif single and not neg and len(raw1) == 1 and not raw1.isdigit():
-            if raw1 in ("一", "两") and _word_neighbour(ctext, m.start("n1"), m.end("n1")):
-                continue
+            if raw1 in ("一", "壹", "两") and _word_neighbour(ctext, m.start("n1"), m.end("n1")) \
+                    and not _POST_QUAL_RE.match(ctext, end):
+                continue  # 一切, 壹切, 统一 (but 一以上 is a bound)
             if _inside_word(ctext, m.start("n1"), m.end("n1")):
                 continue
         add(start, end, -low if neg else low, high)
@@ -316,6 +339,16 @@ def find_numbers(text: str) -> list[NumberMention]:
         high = normalise_decimal(b.value_high) if b.value_high is not None else None
         result.append(NumberMention(text[os_:oe], os_, oe, normalise_decimal(b.value), high))
     return result
+
+
+def _well_formed_head(raw: str) -> tuple[str, Decimal, None] | None:
+    while len(raw) > 1 and raw[-1] in "十百千万亿拾佰仟":
+        raw = raw[:-1]
+        try:
+            return raw, parse_number(raw).value, None
+        except NumberError:
+            continue
+    return None
 
 
 def _si_factor(raw: str, suffix: str | None) -> Decimal:
@@ -331,8 +364,20 @@ def _numeral_neighbours() -> frozenset[str]:
     return frozenset(classifiers | set("第月日号天周时点分秒岁倍成折双对") | set(_CN_DIGIT))
 
 
+_REDUPLICATED = re.compile(r"([一二两三四五六七八九])\1(?:([一二两三四五六七八九])\2)?")
+_PLAIN_DIGITS = frozenset("一二三四五六七八九十两")
+
+
+@lru_cache(maxsize=1)
+def _unit_after_re() -> re.Pattern[str]:
+    measures = [s for s, u in lexicon.units().items() if u.kind not in ("count", "person", "person_time")]
+    return re.compile("|".join(sorted(map(re.escape, measures), key=len, reverse=True)))
+
+
 def _inside_word(text: str, s: int, e: int) -> bool:
     """四川, 陆地, 队伍, 收拾, 十足: a lone numeral character that belongs to a dictionary word."""
+    if text[s:e] in _PLAIN_DIGITS and _unit_after_re().match(text, e):
+        return False  # 十斤, 五吨: a numeral before its unit even where the pair is a word (but 登陆部队)
     keep = _numeral_neighbours()
     for length in (2, 3, 4):
         for ws in range(max(0, e - length), s + 1):
@@ -452,6 +497,7 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
         q.sentence = text[sent_start:sent_end].strip()
         results.append(q)
     results.extend(_fractions(text, results, time_spans))
+    results.extend(_word_quantities(text, results, time_spans))
     results.sort(key=lambda q: (q.char_start, -q.char_end))
     # a compound tail (两美元又三美分) may have grown over a match of its own; links and addresses are not text
     masked = [m.span() for m in _LINK.finditer(text)]
@@ -525,6 +571,58 @@ def _fractions(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
                          kind="percent")
             q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
             out.append(q)
+    return out
+
+
+# Financial numerals (大写数字) are written only for amounts of money: 肆佰叁拾万, 壹角, 负壹分
+_FINANCIAL_AMOUNT = re.compile(
+    r"(?P<neg>负)?(?P<num>[壹贰叁肆伍陆柒捌玖拾佰仟][零壹贰叁肆伍陆柒捌玖拾佰仟万亿]*)"
+    r"(?P<unit>[角分])?(?![\u4e00-\u9fff]{0,1}[元圆块])")
+_LIANG_AND_HALF = re.compile(rf"(?P<n>\d+|[{_CN_DIGIT}十]+)[两兩]半(?![天日月年小个周])")  # not 一两半天
+_METRE_AND_TENTHS = re.compile(r"(?:^|(?<=[\s，,。；;：:、]))米(?P<d>[一二三四五六七八九])(?![一二三四五六七八九十百千万\d])(?P<post>左右|上下)?")
+_SUBUNIT_FACTOR = {"角": Decimal("0.1"), "分": Decimal("0.01"), None: Decimal(1)}
+# 对折 = half price, 半成 = 5 percent: percentages written as words
+_PERCENT_WORDS = re.compile(r"(?<=打)[对對]折|半折|半成(?!品)")  # 对折 alone is folding; 半成品 a product
+
+
+def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
+    out: list[Quantity] = []
+    taken = [(q.char_start, q.char_end) for q in found] + list(time_spans)
+
+    def add(s: int, e: int, raw_value: str, raw_unit: str, value: Decimal, unit_code: str, kind: str,
+            qualifier: str = "exact") -> None:
+        taken.append((s, e))
+        q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=raw_value, raw_unit=raw_unit,
+                     value=normalise_decimal(value), value_high=None, unit_code=unit_code, qualifier=qualifier, kind=kind)
+        sent_start, sent_end = _sentence_bounds(text, s)
+        q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
+        out.append(q)
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
+    for m in _FINANCIAL_AMOUNT.finditer(text):
+        if not free(*m.span()) or len(m.group("num")) < 2 and not m.group("unit"):
+            continue  # a lone 伍 or 陆 is a name (伍仁, 陆地) more often than an amount
+        try:
+            value = parse_number(m.group("num")).value * _SUBUNIT_FACTOR[m.group("unit")]
+        except NumberError:
+            continue
+        add(m.start(), m.end(), m.group("num"), m.group("unit") or "", -value if m.group("neg") else value, "CNY", "money")
+    for m in _LIANG_AND_HALF.finditer(text):  # 9两半 = 9.5 liang of 50 g
+        try:
+            liang = parse_number(m.group("n")).value + Decimal("0.5")
+        except NumberError:
+            continue
+        if free(*m.span()):
+            add(m.start(), m.end(), m.group("n"), "两", _scale(liang, Fraction(1, 20000)), "t", "mass")
+    for m in _METRE_AND_TENTHS.finditer(text):  # 米九 = 1.9 m, a height said without its 一
+        if free(*m.span()):
+            add(m.start(), m.end(), m.group("d"), "米", _scale(1 + Decimal(CN_DIGITS[m.group("d")]) / 10, Fraction(1, 1000)),
+                "km", "length", "approx" if m.group("post") else "exact")
+    for m in _PERCENT_WORDS.finditer(text):
+        if free(*m.span()):
+            add(m.start(), m.end(), m.group()[0], m.group()[1], Decimal(5 if m.group() == "半成" else 50), "percent", "percent")
     return out
 
 
@@ -641,6 +739,8 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
         factor = Fraction(1) if digits_only else Fraction(10)
     value = _scale(low, factor)
     value_high = _scale(high, factor) if high is not None else None
+    if unit_surface == "折" and value >= 100:
+        return None  # 十折 is no discount at all: 折 counts tenths of a price below it
     if m.group("neg") and not (m.start("neg") > 0 and text[m.start("neg") - 1].isdigit()):
         value = -value
     qualifier = _qualifier(m.group("pre"), m.group("in1") or m.group("in2"), m.group("post"), value_high is not None, approx_digit)
@@ -649,6 +749,8 @@ def _build(text: str, m: re.Match[str], unit: lexicon.Unit | None, unit_surface:
     pre = m.group("pre")
     if pre and lexicon.qualifier_cues()["before"].get(pre) in (None, "exact") and not m.group("cur"):
         start = m.start("neg") if m.group("neg") else (m.start("pct") if m.group("pct") else m.start("n1"))  # 达 is a verb
+    if value_high is not None and start > 0 and text[start - 1] == "从" and not m.group("cur"):
+        start -= 1  # 从8500到3万港元: the range opens with 从
     raw_value = text[m.start("n1"):m.end("m2") if raw2 else m.end("m1")]
     q = Quantity(
         raw_text=text[start:end], char_start=start, char_end=end,
