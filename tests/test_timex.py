@@ -62,3 +62,23 @@ def test_compositions_and_spaced_text(text, raw, start, end):
 
 def test_a_duration_is_not_a_two_digit_year():
     assert [t.raw_text for t in find_times("项目建设期10年，运营期20年。", REF)] == []
+
+
+@pytest.mark.parametrize("text,ref,raw,start,end", [
+    # dates from the published Chinese calendar, not from the code
+    ("去年八月十五", date(2021, 6, 14), "去年八月十五", date(2020, 10, 1), date(2020, 10, 1)),  # 中秋 2020
+    ("二零一二年农历正月十五", None, "二零一二年农历正月十五", date(2012, 2, 6), date(2012, 2, 6)),  # 元宵 2012
+    ("2023年大年三十", None, "2023年大年三十", date(2024, 2, 9), date(2024, 2, 9)),  # eve of 2024-02-10
+    ("闰四月", date(2020, 6, 14), "闰四月", date(2020, 5, 23), date(2020, 6, 20)),  # the 2020 leap month
+    ("农历元宵", date(2021, 6, 14), "农历元宵", date(2021, 2, 26), date(2021, 2, 26)),
+    ("腊月18", date(2021, 12, 1), "腊月18", date(2022, 1, 20), date(2022, 1, 20)),
+    # with 日 a numeral date is Gregorian; 闰土 is a name
+    ("三月十五日", date(2021, 6, 14), "三月十五日", date(2021, 3, 15), date(2021, 3, 15)),
+])
+def test_lunar_calendar(text, ref, raw, start, end):
+    t = find_times(text, ref)[0]
+    assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+def test_a_name_with_a_leap_character_is_not_a_time():
+    assert find_times("闰土来了", date(2021, 6, 14)) == []

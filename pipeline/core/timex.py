@@ -25,6 +25,7 @@ _D = "零〇○一二两三四五六七八九"
 _YEAR = rf"(?:\d{{4}}|[{_D}]{{4}}|两千(?:零[{_D}]|[{_D}]?十?[{_D}]?)?|(?<![\d{_D}])(?:\d{{2}}|[{_D}]{{2}}))"
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_LUNAR_DAY = r"(?:初[一二三四五六七八九十]|初\d|三十|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]|3[01]|[12]\d|0?[1-9])"
 _REL_YEAR = r"(?:今年|去年|明年|大前年|前年|大后年|后年|本年|上一年|上年|下一年|下年|这一年|這一年|同年|当年|次年|翌年)"
 _REL_MON = r"(?:本月|这个月|這個月|今个月|今個月|当月|上上个月|上上個月|上一个月|上一個月|上个月|上個月|上月|下下个月|下一个月|下一個月|下个月|下個月|下月)"
 _WEEK_PREFIX = r"(?:上上个|上上個|上上|下下个|下下個|下下|上一个|上一|下一个|下一|这一|這一|上个|上個|下个|下個|这个|這個|今个|今個|上|下|这|這|本|今)"
@@ -126,14 +127,49 @@ def _week_offset(prefix: str | None) -> int:
 
 
 @lru_cache(maxsize=None)
-def _lunar_to_solar(y: int, m: int, d: int) -> date | None:
+def _lunar_to_solar(y: int, m: int, d: int, leap: bool = False) -> date | None:
     from .jionlp_data import quiet_import
 
     try:
         lsd = quiet_import("jionlp.gadget.lunar_solar_date").LunarSolarDate()
-        return lsd.to_solar_date(y, m, d).date()
+        return lsd.to_solar_date(y, m, d, leap).date()
     except Exception:  # noqa: BLE001 - outside the table's years
         return None
+
+
+_LUNAR_MONTH_NAMES = {"正": 1, "腊": 12, "冬": 11}
+
+
+def _lunar_day_number(raw: str) -> int:
+    raw = raw.replace("初", "").replace("廿", "二十")
+    return int(raw) if raw.isdigit() else cn_int(raw)
+
+
+def _lunar_month_span(y: int, mo: int, leap: bool) -> tuple[date, date] | None:
+    first = _lunar_to_solar(y, mo, 1, leap)
+    if first is None:
+        return None
+    last = _lunar_to_solar(y, mo, 30, leap) or _lunar_to_solar(y, mo, 29, leap)
+    return first, last or first + timedelta(days=28)
+
+
+def _resolve_lunar(kind: str, g: dict, y: int, rel: bool, has_year: bool, ref: date | None):
+    if g.get("y2"):
+        y, rel, has_year = _year_value(g["y2"], ref), False, True
+    if kind == "lunar_new_year":
+        if g["d"] == "三十":  # the last day of the year, whether the twelfth month has 29 or 30 days
+            nxt = _lunar_to_solar(y + 1, 1, 1)
+            day = nxt - timedelta(days=1) if nxt else None
+        else:
+            day = _lunar_to_solar(y, 1, _lunar_day_number(g["d"]))
+        return (day, day, "day", rel, "day", has_year, True) if day else None
+    mo = _LUNAR_MONTH_NAMES.get(g["m"]) or cn_int(g["m"]) if not g["m"].isdigit() else int(g["m"])
+    leap = bool(g.get("leap") or g.get("leap2"))
+    if g.get("d"):
+        day = _lunar_to_solar(y, mo, _lunar_day_number(g["d"]), leap)
+        return (day, day, "day", rel, "day", has_year, True) if day else None
+    span = _lunar_month_span(y, mo, leap)
+    return (span + ("month", rel, "month", has_year, True)) if span else None
 
 
 def _nth_weekday(y: int, mo: int, weekday: int, n: int) -> date:
@@ -186,9 +222,20 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("this_next_years", re.compile(r"今明两年|今明2年")),
     ("dot_date", re.compile(r"(?<![\d.·])(?P<m>1[0-2]|0?[1-9])[·•](?P<d>3[01]|[12]\d|0?[1-9])(?![\d·])")),
     ("decade", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{2}}|[{_D}十]+)世纪)(?P<dec>\d0|[一二三四五六七八九]十)年代(?P<part>初期|前期|中期|后期|末期|初|末)?")),
+    # 农历八月廿三, 阴历二〇二一年六月, 闰四月: the lunar calendar, stated
+    ("lunar", re.compile(
+        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:(?P<cal>农历|阴历)\s*(?:(?P<y2>{_YEAR})\s*年)?(?P<leap>闰)?|(?P<leap2>闰))"
+        rf"(?P<m>{_MON}|正|腊|冬)\s*月(?:份)?(?:(?P<d>{_LUNAR_DAY})\s*[日号]?)?")),
+    # 八月十五, 五月廿二, 腊月18: a month and day in numerals without 日 is how lunar dates are written
+    ("lunar_cn_md", re.compile(
+        rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>十[一二]?|[一二三四五六七八九正腊冬])月"
+        rf"(?P<d>初[一二三四五六七八九十]|三十|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|(?<=[正腊冬]月)[12]?\d)"
+        rf"(?![日号號\d{_D}十])")),
+    # 大年初十, 大年三十 (the eve of the next year's first day)
+    ("lunar_new_year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?大年(?P<d>初[一二三四五六七八九十]|三十)")),
     ("date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?\s*(?P<d>{_DAY})(?:\s*[日号號]|(?![\d{_D}十月年]))")),
     ("lunar_date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月|冬月)?(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?)(?=[^\d{_D}月]|$)")),
-    ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<h>{_HOLIDAY})")),
+    ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<h>{_HOLIDAY})")),
     ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|前天|前日|昨天|昨日|今天|今日|本日|明天|明日|后天|後天|後日|当天|翌日)")),
     ("weekend", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:周末|週末)")),
     ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?{_WEEK}(?P<wd>[一二三四五六日天])")),
@@ -491,6 +538,8 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         wd = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[g["wd"]]
         d = _nth_weekday(y, cn_int(g["m"]), wd, cn_int(g["n"]))
         return d, d, "day", rel, "day", has_year, True
+    if kind in ("lunar", "lunar_cn_md", "lunar_new_year"):
+        return _resolve_lunar(kind, g, y, rel, has_year, ref)
     if kind == "lunar_md":
         mraw = g["m"]
         mo = {"正": 1, "腊": 12, "冬": 11}.get(mraw) or cn_int(mraw)
@@ -581,7 +630,7 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
 def _first_chars() -> str:
     """Every character a time expression can start with; a lookahead on it lets the
     regex engine skip the other positions of the text at once."""
-    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自")
+    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自闰")
     for name in [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明", "母亲节", "父亲节", "感恩节"]:
         chars.add(name[0])
     chars |= set("周週星礼禮QG全年")
