@@ -82,3 +82,26 @@ def test_lunar_calendar(text, ref, raw, start, end):
 
 def test_a_name_with_a_leap_character_is_not_a_time():
     assert find_times("闰土来了", date(2021, 6, 14)) == []
+
+
+@pytest.mark.parametrize("text,ref,raw,start,end", [
+    # since: from the month (or, with 多 years, the year) the count reaches back to, until the reference day
+    ("三年来，全市累计引资", date(2019, 8, 22), "三年来", date(2016, 8, 1), date(2019, 8, 22)),
+    ("3个多月以来", date(2019, 8, 22), "3个多月以来", date(2019, 5, 1), date(2019, 8, 22)),
+    ("3年多以来", date(2019, 8, 22), "3年多以来", date(2016, 1, 1), date(2019, 8, 22)),
+    # within: from the reference day to the end of the month the count reaches
+    ("三年内建成", date(2019, 9, 1), "三年内", date(2019, 9, 1), date(2022, 8, 31)),
+    # halves and quarters: 2737 days after 2021-06-14 is 2028-12-12
+    ("七年半后", date(2021, 6, 14), "七年半后", date(2028, 12, 1), date(2028, 12, 31)),
+    ("三个季度后", date(2019, 2, 18), "三个季度后", date(2019, 11, 1), date(2019, 11, 30)),
+])
+def test_offsets_since_and_within(text, ref, raw, start, end):
+    t = find_times(text, ref)[0]
+    assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+def test_days_within_stay_a_duration():
+    from pipeline.core.quantities import parse_quantities
+
+    assert find_times("审批在90天内完成", date(2019, 9, 1)) == []
+    assert parse_quantities("近三年来，引进项目12个", date(2019, 9, 1))[0].period_start == date(2016, 9, 1)

@@ -137,6 +137,50 @@ def _lunar_to_solar(y: int, m: int, d: int, leap: bool = False) -> date | None:
         return None
 
 
+def _offset_more(g: dict, ref: date):
+    """Offsets with halves, 多 and quarters, periods since (以来, 来) and within (以内, 内).
+
+    Half years count in days (365 to a year), as JioNLP does, so 七年半后 lands in a month."""
+    half = bool(g.get("half1") or g.get("half2"))
+    more = bool(g.get("more") or g.get("more2") or g.get("more3"))
+    n = 0 if g["n"] == "半" else cn_int(g["n"])
+    half = half or g["n"] == "半"
+    unit, direction = g["u"], g["dir"]
+    if unit in ("天", "日"):
+        if half or direction in ("以内", "之内", "内"):
+            return None  # 90天内 is a duration (a quantity), not a calendar period
+        delta = timedelta(days=n)
+    elif unit == "年":
+        delta = timedelta(days=365 * n + (182 if half else 0))
+    elif half:
+        return None  # 两个半月: half a month has no calendar meaning
+    else:
+        delta = None
+    months = n * (3 if unit == "季度" else 1)
+
+    def shifted(sign: int) -> date:
+        return ref + sign * delta if delta is not None else _add_months(ref, sign * months)
+
+    day_grain = unit in ("天", "日")
+    if direction in ("以来", "以來", "来", "來"):
+        start = shifted(-1)
+        if more and unit == "年":
+            start = date(start.year, 1, 1)  # 3年多以来: from the start of that year
+        elif not day_grain:
+            start = start.replace(day=1)
+        return start, ref, "range", True, "day" if day_grain else "month", True, True
+    if direction in ("以内", "之内", "内"):
+        end = shifted(1)
+        return ref, month_end(end.year, end.month), "range", True, "month", True, True
+    if not (half or more or unit == "季度"):
+        return None  # the plain offset atom (三年前, 5天后) resolves these
+    sign = -1 if direction in ("以前", "之前", "前") else 1
+    d = shifted(sign)
+    if day_grain:
+        return d, d, "day", True, "day", True, True
+    return d.replace(day=1), month_end(d.year, d.month), "month", True, "month", True, True
+
+
 _LUNAR_MONTH_NAMES = {"正": 1, "腊": 12, "冬": 11}
 
 
@@ -265,6 +309,10 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("nth_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?第(?P<n>{_N})(?:个|個)月")),
     ("offset", re.compile(rf"(?P<n>{_N})(?P<ge>个|個)?(?P<u>天|日|周|星期|礼拜|月|年)(?P<dir>以前|之前|以后|之后|以後|之後|前|后|後)")),
     ("span", re.compile(rf"(?P<dir>近|最近|过去|過去|未来|未來|今后|今後|前|后|後|上|下)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|礼拜|月|年)")),
+    # 七年半后, 3个多月以来, 三年来, 三个季度后, 3年半以内: offsets, periods since, periods within
+    ("offset_more", re.compile(
+        rf"(?P<n>{_N})(?P<more>多)?(?:个|個)?(?P<more3>多)?(?P<half1>半)?(?P<u>年|月|季度|天|日)(?P<half2>半)?(?P<more2>多)?"
+        rf"(?P<dir>以前|之前|以后|之后|以後|之後|以来|以來|以内|之内|前|后|後|来|來|内)")),
     ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>年?(?:初|底|末|中)|内)?")),
     ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
 ]
@@ -274,7 +322,7 @@ _NOW = re.compile(r"(?:截[至止](?:到)?\s*)?(?:目前|当前|现阶段|至今
 
 def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
     """(start, end, kind, relative, grain, has_year, has_month) or None."""
-    if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "recent", "half_month") and ref is None:
+    if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "offset_more", "recent", "half_month") and ref is None:
         return None
     if kind == "rel_day":
         off = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "本日": 0,
@@ -355,6 +403,8 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
         q = q0 % 4 + 1
         s, e = date(y, 3 * q - 2, 1), month_end(y, 3 * q)
         return _part(s, e, g.get("part")) + ("quarter", True, "quarter", True, True)
+    if kind == "offset_more":
+        return _offset_more(g, ref)
     if kind in ("span", "offset"):
         try:
             n = cn_int(g["n"])
@@ -691,7 +741,7 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
             return True
         if y and re.match(r"[一二三四五六七八九十]+$", y) and len(y) == 2 and not re.match(rf"\s*{_MON}\s*月", text[e:e + 4]):
             return True
-    if kind == "offset":
+    if kind in ("offset", "offset_more"):
         n = m.group("n")
         if m.group("u") == "年" and n.isdigit() and (len(n) == 4 or n.startswith("0")):
             return True  # 2015年前 / 07年以后 are "before 2015" / "after 2007", not offsets
