@@ -105,3 +105,22 @@ def test_days_within_stay_a_duration():
 
     assert find_times("审批在90天内完成", date(2019, 9, 1)) == []
     assert parse_quantities("近三年来，引进项目12个", date(2019, 9, 1))[0].period_start == date(2016, 9, 1)
+
+
+@pytest.mark.parametrize("text,ref,raw,start,end", [
+    ("周日, 二月十号", date(2013, 2, 12), "周日, 二月十号", date(2013, 2, 10), date(2013, 2, 10)),  # 2013-02-10 was a Sunday
+    ("2009年10月12号，星期一", None, "2009年10月12号，星期一", date(2009, 10, 12), date(2009, 10, 12)),
+    ("10/31/1974", None, "10/31/1974", date(1974, 10, 31), date(1974, 10, 31)),  # month first with /
+    ("13.5.2015", None, "13.5.2015", date(2015, 5, 13), date(2015, 5, 13)),
+    ("时间从2016到2018", None, "从2016到2018", date(2016, 1, 1), date(2018, 12, 31)),
+    ("二零零四年八月十五", None, "二零零四年八月十五", date(2004, 8, 15), date(2004, 8, 15)),  # a written year: Gregorian
+    ("我今年18周岁了", date(2018, 3, 1), "今年", date(2018, 1, 1), date(2018, 12, 31)),
+    ("尋日", date(2013, 2, 12), "尋日", date(2013, 2, 11), date(2013, 2, 11)),
+])
+def test_weekday_and_date_forms(text, ref, raw, start, end):
+    t = find_times(text, ref)[0]
+    assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+def test_a_weekday_that_does_not_fit_the_date_stays_apart():
+    assert len(find_times("周一，2月10号", date(2013, 2, 12))) == 2  # 2013-02-10 was a Sunday

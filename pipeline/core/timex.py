@@ -38,7 +38,8 @@ HOLIDAYS_SOLAR = {
     "劳动节": (5, 1), "五一劳动节": (5, 1), "五一": (5, 1), "青年节": (5, 4), "五四青年节": (5, 4), "儿童节": (6, 1),
     "六一儿童节": (6, 1), "建党节": (7, 1), "七一": (7, 1), "建军节": (8, 1), "八一建军节": (8, 1), "教师节": (9, 10),
     "国庆节": (10, 1), "国庆": (10, 1), "十一": (10, 1), "万圣节": (10, 31), "光棍节": (11, 11), "双十一": (11, 11),
-    "平安夜": (12, 24), "圣诞节": (12, 25), "圣诞": (12, 25),
+    "平安夜": (12, 24), "圣诞节": (12, 25), "圣诞": (12, 25), "元旦节": (1, 1), "阳历新年": (1, 1),
+    "国际儿童节": (6, 1), "国际劳动节": (5, 1), "五一国际劳动节": (5, 1), "国际妇女节": (3, 8),
 }
 HOLIDAYS_LUNAR = {
     "春节": (1, 1), "大年初一": (1, 1), "元宵节": (1, 15), "元宵": (1, 15), "龙抬头": (2, 2), "端午节": (5, 5),
@@ -198,6 +199,8 @@ def _lunar_month_span(y: int, mo: int, leap: bool) -> tuple[date, date] | None:
 
 
 def _resolve_lunar(kind: str, g: dict, y: int, rel: bool, has_year: bool, ref: date | None):
+    if kind == "lunar_cn_md" and g.get("y") and not g["d"].startswith(("初", "廿")):
+        return None  # 二零零四年八月十五: with a written year the numerals date the Gregorian calendar
     if g.get("y2"):
         y, rel, has_year = _year_value(g["y2"], ref), False, True
     if kind == "lunar_new_year":
@@ -260,6 +263,10 @@ def _ymd(g: dict, ref: date | None) -> tuple[int | None, bool]:
 
 _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("iso_date", re.compile(r"(?<![\d.])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.年 ])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d])")),
+    # 3/3/2015, 10/31/1974 (month first with /), 13.5.2015, 3-7-2017 (day first with . or -)
+    ("dmy_date", re.compile(r"(?<![\d./-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>(?:1[5-9]|20)\d{2})(?![\d./-])")),
+    # 从2016到2018: years without 年 after 从
+    ("bare_year_range", re.compile(r"(?<=从)(?P<y>(?:19|20)\d{2})\s*(?:到|至|-|—|~)\s*(?P<y2>(?:19|20)\d{2})(?![\d年])")),
     ("compact_date", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>1[0-2]|0[1-9])(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
     ("iso_month", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0[1-9])(?![\d.\-/])")),
     ("century", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{1,2}}|[{_D}十]+)世纪)(?!\d|[{_D}十]+年代)(?P<part>初|末)?")),
@@ -280,7 +287,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?\s*(?P<d>{_DAY})(?:\s*[日号號]|(?![\d{_D}十月年]))")),
     ("lunar_date", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月|冬月)?(?P<d>初[一二三四五六七八九十]|十[一二三四五六七八九]|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?)(?=[^\d{_D}月]|$)")),
     ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<h>{_HOLIDAY})")),
-    ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|前天|前日|昨天|昨日|今天|今日|本日|明天|明日|后天|後天|後日|当天|翌日)")),
+    ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|大后日|前天|前日|昨天|昨日|寻日|尋日|今天|今日|本日|明天|明日|听日|聽日|后天|後天|後日|后日|当天|翌日)")),
     ("weekend", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:周末|週末)")),
     ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("nth_weekday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年)?(?P<m>{_MON})\s*月(?:份)?(?:的)?第(?P<n>{_N})(?:个|個)?{_WEEK}(?P<wd>[一二三四五六日天])")),
@@ -327,7 +334,8 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
     if kind == "rel_day":
         off = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "本日": 0,
                "当天": 0, "明天": 1, "明日": 1, "翌日": 1, "后天": 2, "後天": 2, "後日": 2, "大后天": 3, "大後天": 3,
-               "大後日": 3, "大大后天": 4}[g["w"]]
+               "大後日": 3, "大大后天": 4, "后日": 2, "大后日": 3,
+               "寻日": -1, "尋日": -1, "听日": 1, "聽日": 1}[g["w"]]  # 寻日/听日: Cantonese yesterday/tomorrow
         d = ref + timedelta(days=off)
         return d, d, "day", True, "day", True, True
     if kind == "recent":
@@ -644,6 +652,15 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         if day is None:
             return None
         return day, day, "day", rel, "day", has_year, True
+    if kind == "dmy_date":
+        a, b = int(g["a"]), int(g["b"])
+        day_first = a > 12 or (b <= 12 and g["s"] != "/")
+        mo, d = (b, a) if day_first else (a, b)
+        day = date(y, mo, d)
+        return day, day, "day", False, "day", True, True
+    if kind == "bare_year_range":
+        y2 = int(g["y2"])
+        return (date(y, 1, 1), date(y2, 12, 31), "range", False, "year", True, False) if y2 >= y else None
     if kind in ("iso_date", "compact_date"):
         d = date(y, int(g["m"]), int(g["d"]))
         return d, d, "day", False, "day", True, True
@@ -680,7 +697,7 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
 def _first_chars() -> str:
     """Every character a time expression can start with; a lookahead on it lets the
     regex engine skip the other positions of the text at once."""
-    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自闰")
+    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自闰寻尋听聽")
     for name in [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明", "母亲节", "父亲节", "感恩节"]:
         chars.add(name[0])
     chars |= set("周週星礼禮QG全年")
@@ -727,8 +744,8 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
     raw = text[s:e]
     if before and (before.isdigit() or before == ".") and kind not in ("rel_month", "rel_day"):
         return True
-    if after and after.isdigit() and kind in ("year", "month", "iso_month", "date"):
-        return True
+    if after and after.isdigit() and kind in ("year", "month", "iso_month", "date") and not (kind == "year" and m.group("ry")):
+        return True  # 2024年5 is a broken date; 今年18周岁 is still this year
     if kind == "year":
         y = m.group("y")
         if y and len(y) == 2 and y[0] not in "0零〇○" and not (after in ("底", "初", "末") or text[e:e + 1] in "" or re.match(r"[\d一二三四五六七八九十]", after or "")):
@@ -778,6 +795,23 @@ def _inherit(x: TimeExpr, y: TimeExpr) -> TimeExpr:
     return replace(y, start=s, end=e)
 
 
+_WEEKDAY_NAME = re.compile(r"(?:周|週|星期|礼拜|禮拜)([一二三四五六日天])")
+_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+
+def _weekday_with_date(text: str, a: TimeExpr, b: TimeExpr) -> TimeExpr | None:
+    """周日, 二月十号 / 2009年10月12号，星期一: a date and the weekday it falls on are one day."""
+    if not re.fullmatch(r"\s*[，,]?\s*", text[a.char_end:b.char_start]):
+        return None
+    wa, wb = _WEEKDAY_NAME.fullmatch(a.raw_text), _WEEKDAY_NAME.fullmatch(b.raw_text)
+    if bool(wa) == bool(wb):
+        return None
+    day, name = (b, wa) if wa else (a, wb)
+    if day.start is None or day.start != day.end or day.start.weekday() != _WEEKDAY_INDEX[name.group(1)]:
+        return None
+    return replace(day, raw_text=text[a.char_start:b.char_end], char_start=a.char_start, char_end=b.char_end)
+
+
 def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
     out: list[TimeExpr] = []
     i = 0
@@ -789,6 +823,10 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
         for w in ("从", "自从", "自", "在", "时间从"):
             if text[max(0, s - len(w)):s] == w and w in ("从", "自从", "自"):
                 lead = w
+        if nxt is not None and (merged := _weekday_with_date(text, a, nxt)):
+            out.append(merged)
+            i += 2
+            continue
         if nxt is not None:
             gap = text[a.char_end:nxt.char_start]
             if _RANGE_JOIN.match(gap) or _BETWEEN.match(gap) and re.match(r"^\s*(?:之)?间", text[nxt.char_end:nxt.char_end + 3]):
