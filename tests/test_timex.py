@@ -124,3 +124,22 @@ def test_weekday_and_date_forms(text, ref, raw, start, end):
 
 def test_a_weekday_that_does_not_fit_the_date_stays_apart():
     assert len(find_times("周一，2月10号", date(2013, 2, 12))) == 2  # 2013-02-10 was a Sunday
+
+
+@pytest.mark.parametrize("text,ref,raw,start,end", [
+    # solar terms of record: 冬至 2024 fell on 12-21, 大寒 of the 2017 cycle on 2018-01-20, 芒种 2021 on 06-05
+    ("2024年冬至", None, "2024年冬至", date(2024, 12, 21), date(2024, 12, 21)),
+    ("2017年大寒", None, "2017年大寒", date(2018, 1, 20), date(2018, 1, 20)),
+    ("芒种。", date(2021, 6, 14), "芒种", date(2021, 6, 5), date(2021, 6, 5)),
+    ("冬至前后", date(2021, 6, 14), "冬至前后", date(2021, 12, 21), date(2021, 12, 21)),
+    # seasons run from the term that opens them (立春 2021: 02-03, 立夏: 05-05)
+    ("2021年春", None, "2021年春", date(2021, 2, 3), date(2021, 5, 4)),
+])
+def test_solar_terms_and_seasons(text, ref, raw, start, end):
+    t = find_times(text, ref)[0]
+    assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+@pytest.mark.parametrize("text", ["雨水充沛", "大雪纷飞", "一年四季"])
+def test_weather_words_and_idioms_are_not_times(text):
+    assert find_times(text, date(2021, 6, 14)) == []

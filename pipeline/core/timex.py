@@ -261,7 +261,37 @@ def _ymd(g: dict, ref: date | None) -> tuple[int | None, bool]:
     return (ref.year, True) if ref else (None, True)
 
 
+@lru_cache(maxsize=None)
+def _solar_terms(y: int) -> dict[str, date]:
+    """The 24 solar terms of year y, from 立春 in February to 大寒 of the next January
+    (as 2017年大寒 = 2018-01-20), computed by lunar_python."""
+    from lunar_python import Lunar
+
+    table = Lunar.fromYmd(y, 1, 1).getJieQiTable()
+
+    def day(key: str) -> date:
+        return date.fromisoformat(table[key].toYmd())
+
+    out = {k: day(k) for k in table if not k.isascii()}
+    out.update({"冬至": day("DONG_ZHI"), "小寒": day("XIAO_HAN"), "大寒": day("DA_HAN")})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _solar_term_names() -> str:
+    return "|".join(sorted(_solar_terms(2000), key=len, reverse=True))
+
+
+# a solar term without a year only where it is used as a day (芒种。/ 冬至前后), not as weather (雨水充沛, 大雪纷飞)
+_TERM_AFTER = r"(?=$|[^\u4e00-\u9fff]|节气|那天|当天|这天|前后|期间|之际|到来|来临)"  # 立夏时节 is a season, not the day
+_SEASONS = {"春": ("立春", "立夏"), "夏": ("立夏", "立秋"), "秋": ("立秋", "立冬"), "冬": ("立冬", "立春")}
+
 _ATOMS: list[tuple[str, re.Pattern[str]]] = [
+    ("solar_term", re.compile(
+        rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?(?P<t>{_solar_term_names()})|(?P<bare>{_solar_term_names()}){_TERM_AFTER})")),
+    # seasons by the solar terms that open them: 2021年春 = 立春..立夏 - 1 day
+    ("season", re.compile(
+        rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?(?P<s>[春夏秋冬])(?:季|天)?(?!节|運|运|耕|茶|晚|联)|(?P<s2>[春夏秋冬])(?:季|天))")),
     ("iso_date", re.compile(r"(?<![\d.])(?P<y>(?:1[5-9]|20)\d{2})(?P<s>[-/.年 ])(?P<m>1[0-2]|0?[1-9])(?P=s)(?P<d>3[01]|[12]\d|0?[1-9])(?![\d])")),
     # 3/3/2015, 10/31/1974 (month first with /), 13.5.2015, 3-7-2017 (day first with . or -)
     ("dmy_date", re.compile(r"(?<![\d./-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>(?:1[5-9]|20)\d{2})(?![\d./-])")),
@@ -652,6 +682,14 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         if day is None:
             return None
         return day, day, "day", rel, "day", has_year, True
+    if kind == "solar_term":
+        d = _solar_terms(y)[g.get("t") or g["bare"]]
+        return d, d, "day", rel, "day", has_year, True
+    if kind == "season":
+        first, nxt = _SEASONS[g.get("s") or g["s2"]]
+        s0 = _solar_terms(y)[first]
+        e0 = _solar_terms(y + 1 if nxt == "立春" else y)[nxt] - timedelta(days=1)
+        return s0, e0, "range", rel, "day", has_year, True
     if kind == "dmy_date":
         a, b = int(g["a"]), int(g["b"])
         day_first = a > 12 or (b <= 12 and g["s"] != "/")
@@ -697,7 +735,8 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
 def _first_chars() -> str:
     """Every character a time expression can start with; a lookahead on it lets the
     regex engine skip the other positions of the text at once."""
-    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自闰寻尋听聽")
+    chars = set("0123456789" + _D + "十廿今去明前后後本上下这這当同次翌大正腊臘冬农阴近最过過未未今个個首半昨第从自闰寻尋听聽春夏秋冬")
+    chars |= {name[0] for name in _solar_terms(2000)}
     for name in [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明", "母亲节", "父亲节", "感恩节"]:
         chars.add(name[0])
     chars |= set("周週星礼禮QG全年")
@@ -739,6 +778,8 @@ def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
 
 
 def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
+    if kind == "quarter" and text[s:e].endswith("季") and not re.search(r"[年第前首]", text[s:e]):
+        return True  # 一年四季, 四季如春: the seasons, not a fourth quarter
     before = text[s - 1] if s > 0 else ""
     after = text[e] if e < len(text) else ""
     raw = text[s:e]
@@ -777,7 +818,7 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
 
 _RANGE_JOIN = re.compile(r"^\s*(?:起)?(?:至|到|—+|–|-|~|～|－)\s*$")
 _BETWEEN = re.compile(r"^\s*(?:和|与|與|跟)\s*$")
-_OPEN_BEFORE = re.compile(r"^(?:或之前|及以前|及之前|或以前|以前|之前|前)")
+_OPEN_BEFORE = re.compile(r"^(?:或之前|及以前|及之前|或以前|以前|之前|前(?!后|後))")  # 冬至前后 is about the day
 _OPEN_AFTER = re.compile(r"^(?:或之后|及以后|及之后|或以后|以后|之后|以來|以来|起|开始|後|后)")
 
 
