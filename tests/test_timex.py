@@ -143,3 +143,21 @@ def test_solar_terms_and_seasons(text, ref, raw, start, end):
 @pytest.mark.parametrize("text", ["雨水充沛", "大雪纷飞", "一年四季"])
 def test_weather_words_and_idioms_are_not_times(text):
     assert find_times(text, date(2021, 6, 14)) == []
+
+
+@pytest.mark.parametrize("text,ref,raw,start,end", [
+    ("下周周六", date(2021, 6, 14), "下周周六", date(2021, 6, 26), date(2021, 6, 26)),  # 2021-06-14 was a Monday
+    ("2021年前两个季度", None, "2021年前两个季度", date(2021, 1, 1), date(2021, 6, 30)),
+    ("二零二二年伊始", None, "二零二二年伊始", date(2022, 1, 1), date(2022, 1, 31)),
+    ("去年暑假", date(2021, 6, 14), "去年暑假", date(2020, 7, 1), date(2020, 8, 31)),
+    ("1999.08-2002.02", None, "1999.08-2002.02", date(1999, 8, 1), date(2002, 2, 28)),
+    ("8日上午，市长调研", date(2021, 6, 14), "8日", date(2021, 6, 8), date(2021, 6, 8)),
+])
+def test_more_period_forms(text, ref, raw, start, end):
+    t = find_times(text, ref)[0]
+    assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+@pytest.mark.parametrize("text", ["为期30日", "第30日"])
+def test_day_counts_are_not_datelines(text):
+    assert find_times(text, date(2021, 6, 14)) == []

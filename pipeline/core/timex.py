@@ -297,6 +297,11 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("dmy_date", re.compile(r"(?<![\d./-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>(?:1[5-9]|20)\d{2})(?![\d./-])")),
     # 从2016到2018: years without 年 after 从
     ("bare_year_range", re.compile(r"(?<=从)(?P<y>(?:19|20)\d{2})\s*(?:到|至|-|—|~)\s*(?P<y2>(?:19|20)\d{2})(?![\d年])")),
+    # 1999.08-2002.02, 2008.03-2009: month ranges in résumé style
+    ("dotted_month_range", re.compile(
+        r"(?<![\d.])(?P<y>(?:19|20)\d{2})\.(?P<m>1[0-2]|0[1-9])\s*[-~～至到—]\s*(?P<y2>(?:19|20)\d{2})(?:\.(?P<m2>1[0-2]|0[1-9]))?(?![\d.])")),
+    # 30日，… / 8日上午: a dateline day in the reference month
+    ("day_of_month", re.compile(r"(?<![\d月号日.第])(?<!为期)(?<!历时)(?<!长达)(?<!连续)(?<!用时)(?<!仅用)(?P<d>3[01]|[12]\d|0?[1-9])日(?=[，,]|上午|下午|晚上|晚间|凌晨|早上|中午|$)")),
     ("compact_date", re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>1[0-2]|0[1-9])(?P<d>3[01]|[12]\d|0[1-9])(?!\d)")),
     ("iso_month", re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d{2})[.\-/](?P<m>1[0-2]|0[1-9])(?![\d.\-/])")),
     ("century", re.compile(rf"(?P<cent>上世纪|上个世纪|本世纪|(?:\d{{1,2}}|[{_D}十]+)世纪)(?!\d|[{_D}十]+年代)(?P<part>初|末)?")),
@@ -319,7 +324,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<h>{_HOLIDAY})")),
     ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|大后日|前天|前日|昨天|昨日|寻日|尋日|今天|今日|本日|明天|明日|听日|聽日|后天|後天|後日|后日|当天|翌日)")),
     ("weekend", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:周末|週末)")),
-    ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?{_WEEK}(?P<wd>[一二三四五六日天])")),
+    ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:(?<=[上下这這本今个個])(?:周|週|星期|礼拜|禮拜)(?:的)?)?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("nth_weekday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年)?(?P<m>{_MON})\s*月(?:份)?(?:的)?第(?P<n>{_N})(?:个|個)?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("lunar_md", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<m>{_MON}|正|腊|冬)月(?P<d>初[一二三四五六七八九十]|初\d|廿[一二三四五六七八九]?)")),
     ("week_of_rel", re.compile(rf"(?P<rm>{_REL_MON})(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
@@ -331,7 +336,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("rel_quarter", re.compile(r"(?P<p>上上个|上个|上|本|这个|下个|下下个|下)季度(?P<part>初|末)?")),
     ("half", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<h>上半年|下半年|前半年|后半年)")),
     ("half_month", re.compile(rf"(?:(?P<m>{_MON})\s*月)?(?P<h>上半月|下半月|上半个月|下半个月)")),
-    ("first_last_n", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR})|(?P<rm>{_REL_MON}|这个月|本月)|(?P<m>{_MON})\s*月)的?)(?P<which>前|最后|后)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|月|年)")),
+    ("first_last_n", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR})|(?P<rm>{_REL_MON}|这个月|本月)|(?P<m>{_MON})\s*月)的?)(?P<which>前|最后|后)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|季度|月|年)")),
     ("month_range", re.compile(
         rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*(?:月份?)?{_SEP}"
         rf"(?:(?P<y2>{_YEAR})\s*年\s*)?(?P<m2>{_MON})\s*月(?:份)?(?!\s*{_DAY}\s*[日号])")),
@@ -350,7 +355,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("offset_more", re.compile(
         rf"(?P<n>{_N})(?P<more>多)?(?:个|個)?(?P<more3>多)?(?P<half1>半)?(?P<u>年|月|季度|天|日)(?P<half2>半)?(?P<more2>多)?"
         rf"(?P<dir>以前|之前|以后|之后|以後|之後|以来|以來|以内|之内|前|后|後|来|來|内)")),
-    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>年?(?:初|底|末|中)|内)?")),
+    ("year", re.compile(rf"(?:(?P<y>{_YEAR})\s*年(?:度)?|(?P<ry>{_REL_YEAR}|全年|年内|年底|年末|年初))(?P<part>年?(?:初|底|末|中)|内|伊始|首月|暑假)?")),
     ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
 ]
 
@@ -570,6 +575,10 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         part = (g.get("part") or "").lstrip("年")
         if ry in ("年底", "年末") or part in ("底", "末"):
             return date(y, 11, 1) if part or ry else date(y, 12, 1), date(y, 12, 31), "year", rel, "year", True, False
+        if part in ("伊始", "首月"):  # 二零二二年伊始, 2005年首月: its first month
+            return date(y, 1, 1), date(y, 1, 31), "month", rel, "month", True, True
+        if part == "暑假":  # the school summer holiday
+            return date(y, 7, 1), date(y, 8, 31), "range", rel, "month", True, True
         if ry == "年初" or part == "初":
             return date(y, 1, 1), date(y, 2, 28) if not calendar.isleap(y) else date(y, 2, 29), "year", rel, "year", True, False
         return date(y, 1, 1), date(y, 12, 31), "year", rel, "year", True, False
@@ -659,7 +668,8 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
             span = timedelta(weeks=n)
             if first:
                 ps = ps + timedelta(days=(7 - ps.weekday()) % 7)
-        elif unit == "月":
+        elif unit in ("月", "季度"):
+            n = n * 3 if unit == "季度" else n
             return ((ps, month_end(*(_add_months(ps, n - 1).timetuple()[:2]))) if first else
                     (_add_months(pe.replace(day=1), -(n - 1)), pe)) + ("range", rel, "month", has_year, False)
         else:
@@ -690,6 +700,16 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         s0 = _solar_terms(y)[first]
         e0 = _solar_terms(y + 1 if nxt == "立春" else y)[nxt] - timedelta(days=1)
         return s0, e0, "range", rel, "day", has_year, True
+    if kind == "dotted_month_range":
+        y2 = int(g["y2"])
+        m2 = int(g["m2"]) if g.get("m2") else 12
+        s0, e0 = date(y, int(g["m"]), 1), month_end(y2, m2)
+        return (s0, e0, "range", False, "month", True, True) if e0 > s0 else None
+    if kind == "day_of_month":
+        if ref is None:
+            return None
+        d = date(ref.year, ref.month, int(g["d"]))
+        return d, d, "day", True, "day", False, False
     if kind == "dmy_date":
         a, b = int(g["a"]), int(g["b"])
         day_first = a > 12 or (b <= 12 and g["s"] != "/")
