@@ -563,15 +563,20 @@ def _fractions(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
                     continue
             s, e = m.start(), m.end()
             taken.append((s, e))
-            sent_start, sent_end = _sentence_bounds(text, s)
             if value != value.to_integral_value():
                 value = value.quantize(Decimal("1e-10"))
-            q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=m.group(0), raw_unit="分之",
-                         value=normalise_decimal(value), value_high=None, unit_code="percent", qualifier="exact",
-                         kind="percent")
-            q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
-            out.append(q)
+            out.append(_bare_quantity(text, s, e, m.group(0), "分之", value, "percent", "percent"))
     return out
+
+
+def _bare_quantity(text: str, s: int, e: int, raw_value: str, raw_unit: str, value: Decimal, unit_code: str,
+                   kind: str, qualifier: str = "exact") -> Quantity:
+    """A quantity found outside the number + unit patterns (fractions, words), with its sentence."""
+    q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=raw_value, raw_unit=raw_unit,
+                 value=normalise_decimal(value), value_high=None, unit_code=unit_code, qualifier=qualifier, kind=kind)
+    sent_start, sent_end = _sentence_bounds(text, s)
+    q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
+    return q
 
 
 # Financial numerals (大写数字) are written only for amounts of money: 肆佰叁拾万, 壹角, 负壹分
@@ -592,11 +597,7 @@ def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quant
     def add(s: int, e: int, raw_value: str, raw_unit: str, value: Decimal, unit_code: str, kind: str,
             qualifier: str = "exact") -> None:
         taken.append((s, e))
-        q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=raw_value, raw_unit=raw_unit,
-                     value=normalise_decimal(value), value_high=None, unit_code=unit_code, qualifier=qualifier, kind=kind)
-        sent_start, sent_end = _sentence_bounds(text, s)
-        q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
-        out.append(q)
+        out.append(_bare_quantity(text, s, e, raw_value, raw_unit, value, unit_code, kind, qualifier))
 
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)

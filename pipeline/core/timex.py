@@ -26,6 +26,7 @@ _YEAR = rf"(?:\d{{4}}|[{_D}]{{4}}|两千(?:零[{_D}]|[{_D}]?十?[{_D}]?)?|(?<![\
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _LUNAR_DAY = r"(?:初[一二三四五六七八九十]|初\d|三十|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]|3[01]|[12]\d|0?[1-9])"
+_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _REL_YEAR = r"(?:今年|去年|明年|大前年|前年|大后年|后年|本年|上一年|上年|下一年|下年|这一年|這一年|同年|当年|次年|翌年)"
 _REL_MON = r"(?:本月|这个月|這個月|今个月|今個月|当月|上上个月|上上個月|上一个月|上一個月|上个月|上個月|上月|下下个月|下一个月|下一個月|下个月|下個月|下月)"
 _WEEK_PREFIX = r"(?:上上个|上上個|上上|下下个|下下個|下下|上一个|上一|下一个|下一|这一|這一|上个|上個|下个|下個|这个|這個|今个|今個|上|下|这|這|本|今)"
@@ -142,10 +143,9 @@ def _offset_more(g: dict, ref: date):
     """Offsets with halves, 多 and quarters, periods since (以来, 来) and within (以内, 内).
 
     Half years count in days (365 to a year), as JioNLP does, so 七年半后 lands in a month."""
-    half = bool(g.get("half1") or g.get("half2"))
+    half = bool(g.get("half1") or g.get("half2")) or g["n"] == "半"  # 半年后: half with no count
     more = bool(g.get("more") or g.get("more2") or g.get("more3"))
     n = 0 if g["n"] == "半" else cn_int(g["n"])
-    half = half or g["n"] == "半"
     unit, direction = g["u"], g["dir"]
     if unit in ("天", "日"):
         if half or direction in ("以内", "之内", "内"):
@@ -182,7 +182,13 @@ def _offset_more(g: dict, ref: date):
     return d.replace(day=1), month_end(d.year, d.month), "month", True, "month", True, True
 
 
-_LUNAR_MONTH_NAMES = {"正": 1, "腊": 12, "冬": 11}
+_LUNAR_MONTH_NAMES = {"正": 1, "腊": 12, "臘": 12, "冬": 11}
+
+
+def _lunar_month_number(raw: str) -> int:
+    """正月 → 1, 腊月/臘 → 12, 冬 → 11, 八 → 8, 8 → 8."""
+    raw = raw.removesuffix("月")
+    return _LUNAR_MONTH_NAMES.get(raw) or (int(raw) if raw.isdigit() else cn_int(raw))
 
 
 def _lunar_day_number(raw: str) -> int:
@@ -210,7 +216,9 @@ def _resolve_lunar(kind: str, g: dict, y: int, rel: bool, has_year: bool, ref: d
         else:
             day = _lunar_to_solar(y, 1, _lunar_day_number(g["d"]))
         return (day, day, "day", rel, "day", has_year, True) if day else None
-    mo = _LUNAR_MONTH_NAMES.get(g["m"]) or cn_int(g["m"]) if not g["m"].isdigit() else int(g["m"])
+    if not g.get("m"):
+        return None  # 初八 alone: which month is unknown
+    mo = _lunar_month_number(g["m"])
     leap = bool(g.get("leap") or g.get("leap2"))
     if g.get("d"):
         day = _lunar_to_solar(y, mo, _lunar_day_number(g["d"]), leap)
@@ -324,7 +332,7 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("holiday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<h>{_HOLIDAY})")),
     ("rel_day", re.compile(r"(?P<w>大大后天|大大前天|大前天|大后天|大後天|大後日|大后日|前天|前日|昨天|昨日|寻日|尋日|今天|今日|本日|明天|明日|听日|聽日|后天|後天|後日|后日|当天|翌日)")),
     ("weekend", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:周末|週末)")),
-    ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:(?<=[上下这這本今个個])(?:周|週|星期|礼拜|禮拜)(?:的)?)?{_WEEK}(?P<wd>[一二三四五六日天])")),
+    ("weekday", re.compile(rf"(?P<p>{_WEEK_PREFIX})?(?:(?<=[上下这這本今个個]){_WEEK}(?:的)?)?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("nth_weekday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年)?(?P<m>{_MON})\s*月(?:份)?(?:的)?第(?P<n>{_N})(?:个|個)?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("lunar_md", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<m>{_MON}|正|腊|冬)月(?P<d>初[一二三四五六七八九十]|初\d|廿[一二三四五六七八九]?)")),
     ("week_of_rel", re.compile(rf"(?P<rm>{_REL_MON})(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
@@ -386,7 +394,7 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
         if kind == "weekend":
             s = monday + timedelta(weeks=off, days=5)
             return s, s + timedelta(days=1), "range", True, "day", True, True
-        wd = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[g["wd"]]
+        wd = _WEEKDAY_INDEX[g["wd"]]
         p = (g.get("p") or "")
         if not p:
             d = ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)  # a bare weekday: the next such day
@@ -632,19 +640,11 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         s = first + timedelta(days=(7 - first.weekday()) % 7) + timedelta(weeks=n - 1)
         return s, s + timedelta(days=6), "week", rel, "week", has_year, bool(g.get("m"))
     if kind == "nth_weekday":
-        wd = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}[g["wd"]]
+        wd = _WEEKDAY_INDEX[g["wd"]]
         d = _nth_weekday(y, cn_int(g["m"]), wd, cn_int(g["n"]))
         return d, d, "day", rel, "day", has_year, True
-    if kind in ("lunar", "lunar_cn_md", "lunar_new_year"):
+    if kind in ("lunar", "lunar_cn_md", "lunar_new_year", "lunar_md", "lunar_month", "lunar_date"):
         return _resolve_lunar(kind, g, y, rel, has_year, ref)
-    if kind == "lunar_md":
-        mraw = g["m"]
-        mo = {"正": 1, "腊": 12, "冬": 11}.get(mraw) or cn_int(mraw)
-        draw = g["d"].replace("初", "")
-        day = _lunar_to_solar(y, mo, cn_int(draw) if draw else 10)
-        if day is None:
-            return None
-        return day, day, "day", rel, "day", has_year, True
     if kind == "nth_month":
         n = cn_int(g["n"])
         return date(y, n, 1), month_end(y, n), "month", rel, "month", has_year, True
@@ -675,23 +675,8 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         else:
             return None
         return ((ps, ps + span - timedelta(days=1)) if first else (pe - span + timedelta(days=1), pe)) + ("range", rel, "day", has_year, bool(g.get("m") or g.get("rm")))
-    if kind == "lunar_month":
-        mo = 1 if g["m"] == "正月" else 12
-        s = _lunar_to_solar(y, mo, 1)
-        if s is None:
-            return None
-        nxt = _lunar_to_solar(y if mo == 1 else y + 1, 2 if mo == 1 else 1, 1)
-        return s, (nxt - timedelta(days=1)) if nxt else s + timedelta(days=28), "month", rel, "month", has_year, True
-    if kind == "lunar_date":
-        mraw = g.get("m")
-        if not mraw:
-            return None
-        mo = {"正月": 1, "腊月": 12, "臘月": 12, "冬月": 11}[mraw]
-        draw = g["d"].replace("初", "").replace("廿", "二十")
-        day = _lunar_to_solar(y, mo, cn_int(draw) if draw else 10)
-        if day is None:
-            return None
-        return day, day, "day", rel, "day", has_year, True
+    if kind in ("lunar", "lunar_cn_md", "lunar_new_year", "lunar_md", "lunar_month", "lunar_date"):
+        return _resolve_lunar(kind, g, y, rel, has_year, ref)
     if kind == "solar_term":
         d = _solar_terms(y)[g.get("t") or g["bare"]]
         return d, d, "day", rel, "day", has_year, True
@@ -856,8 +841,7 @@ def _inherit(x: TimeExpr, y: TimeExpr) -> TimeExpr:
     return replace(y, start=s, end=e)
 
 
-_WEEKDAY_NAME = re.compile(r"(?:周|週|星期|礼拜|禮拜)([一二三四五六日天])")
-_WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY_NAME = re.compile(rf"{_WEEK}([一二三四五六日天])")
 
 
 def _weekday_with_date(text: str, a: TimeExpr, b: TimeExpr) -> TimeExpr | None:
