@@ -29,7 +29,7 @@ _LUNAR_DAY = r"(?:初[一二三四五六七八九十]|初\d|三十|二十[一二
 _WEEKDAY_INDEX = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _REL_YEAR = r"(?:今年|去年|明年|大前年|前年|大后年|后年|本年|上一年|上年|下一年|下年|这一年|這一年|同年|当年|次年|翌年)"
 _REL_MON = r"(?:本月|这个月|這個月|今个月|今個月|当月|上上个月|上上個月|上一个月|上一個月|上个月|上個月|上月|下下个月|下一个月|下一個月|下个月|下個月|下月)"
-_WEEK_PREFIX = r"(?:上上个|上上個|上上|下下个|下下個|下下|上一个|上一|下一个|下一|这一|這一|上个|上個|下个|下個|这个|這個|今个|今個|上|下|这|這|本|今)"
+_WEEK_PREFIX = r"(?:上上上|下下下|上上个|上上個|上上|下下个|下下個|下下|上一个|上一|下一个|下一|这一|這一|上个|上個|下个|下個|这个|這個|今个|今個|上|下|这|這|本|今)"
 _WEEK = r"(?:星期|礼拜|禮拜|周|週)"
 _SEP = r"\s*(?:至|到|—+|–|-|~|～|－)\s*"
 _N = rf"(?:\d+|[{_D}十]+|半)"
@@ -117,6 +117,8 @@ def _rel_year(word: str, ref: date) -> int:
 
 def _week_offset(prefix: str | None) -> int:
     p = (prefix or "").replace("個", "个").replace("這", "这")
+    if p.startswith(("上上上", "下下下")):  # 下下下周一: three weeks on
+        return 3 if p[0] == "下" else -3
     if p.startswith("上上"):
         return -2
     if p.startswith("下下"):
@@ -336,13 +338,17 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("nth_weekday", re.compile(rf"(?:(?P<y>{_YEAR})\s*年)?(?P<m>{_MON})\s*月(?:份)?(?:的)?第(?P<n>{_N})(?:个|個)?{_WEEK}(?P<wd>[一二三四五六日天])")),
     ("lunar_md", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?:农历|阴历)?(?P<m>{_MON}|正|腊|冬)月(?P<d>初[一二三四五六七八九十]|初\d|廿[一二三四五六七八九]?)")),
     ("week_of_rel", re.compile(rf"(?P<rm>{_REL_MON})(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
-    ("week_of", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?)?(?:(?P<m>{_MON})\s*月)?(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
+    ("week_of", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))的?)?(?:(?P<m>{_MON})\s*月(?:份)?)?(?:的)?第(?P<n>{_N})(?:个|個)?(?:周|星期|礼拜)")),
     ("week", re.compile(rf"(?P<p>{_WEEK_PREFIX}){_WEEK}(?![一二三四五六日天末])")),
     ("week_span", re.compile(rf"(?P<dir>上|下|前|后|後)(?P<n>[两兩二三四五六七八九十\d]+)(?:个|個)?(?P<u>周|週|星期|礼拜|禮拜)")),
     ("quarter", re.compile(rf"(?:(?P<y>{_YEAR})\s*年的?|(?P<ry>{_REL_YEAR}))?\s*(?P<qfirst>前)?(?:第|首)?(?P<q>[一二三四1-4首])\s*(?:季度|季)(?P<part>初|末)?")),
     ("quarter_q", re.compile(rf"(?:(?P<y>{_YEAR})\s*年的?)?Q(?P<q>[1-4])(?:季度)?")),
     ("rel_quarter", re.compile(r"(?P<p>上上个|上个|上|本|这个|下个|下下个|下)季度(?P<part>初|末)?")),
     ("half", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<h>上半年|下半年|前半年|后半年)")),
+    # 上个半年 / 下一个半年: the half-year before or after the one the reference date is in
+    ("rel_half", re.compile(r"(?P<p>上|下)(?:一)?(?:个|個)半年")),
+    # 上半周 / 下半周: Monday–Wednesday / Thursday–Sunday of the reference week
+    ("half_week", re.compile(rf"(?P<h>上|下)半(?:个|個)?{_WEEK}")),
     ("half_month", re.compile(rf"(?:(?P<m>{_MON})\s*月)?(?P<h>上半月|下半月|上半个月|下半个月)")),
     ("first_last_n", re.compile(rf"(?:(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR})|(?P<rm>{_REL_MON}|这个月|本月)|(?P<m>{_MON})\s*月)的?)(?P<which>前|最后|后)(?P<n>{_N})(?:个|個)?(?P<u>天|日|周|星期|季度|月|年)")),
     ("month_range", re.compile(
@@ -350,8 +356,8 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
         rf"(?:(?P<y2>{_YEAR})\s*年\s*)?(?P<m2>{_MON})\s*月(?:份)?(?!\s*{_DAY}\s*[日号])")),
     ("day_range", re.compile(
         rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月\s*(?P<d>{_DAY})\s*[日号]?{_SEP}"
-        rf"(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]?(?![\d{_D}月])")),
-    ("year_range", re.compile(rf"(?P<y>{_YEAR})\s*(?:年)?{_SEP}(?P<y2>{_YEAR})\s*年")),
+        rf"(?:(?P<m2>{_MON})\s*月\s*)?(?P<d2>{_DAY})\s*[日号]?(?![\d{_D}月年])")),  # 到19年2月3日: a year
+    ("year_range", re.compile(rf"(?P<y>{_YEAR})\s*(?:年)?{_SEP}(?P<y2>{_YEAR})\s*年(?:\s*(?P<m2>{_MON})\s*月(?:份)?(?!\s*{_DAY}))?")),
     ("month", re.compile(
         rf"(?:(?P<y>{_YEAR})\s*年(?:度)?的?|(?P<ry>{_REL_YEAR}))?\s*(?P<m>{_MON})\s*月(?:份)?(?P<part>月?(?:初|底|末)|上旬|中旬|下旬)?")),
     ("lunar_month", re.compile(rf"(?:(?P<y>{_YEAR})\s*年|(?P<ry>{_REL_YEAR}))?(?P<m>正月|腊月|臘月)")),
@@ -372,7 +378,8 @@ _NOW = re.compile(r"(?:截[至止](?:到)?\s*)?(?:目前|当前|现阶段|至今
 
 def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
     """(start, end, kind, relative, grain, has_year, has_month) or None."""
-    if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "offset_more", "recent", "half_month") and ref is None:
+    if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "offset_more", "recent", "half_month",
+                "rel_half", "half_week") and ref is None:
         return None
     if kind == "rel_day":
         off = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "本日": 0,
@@ -381,6 +388,15 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
                "寻日": -1, "尋日": -1, "听日": 1, "聽日": 1}[g["w"]]  # 寻日/听日: Cantonese yesterday/tomorrow
         d = ref + timedelta(days=off)
         return d, d, "day", True, "day", True, True
+    if kind == "rel_half":
+        first = date(ref.year, 1 if ref.month <= 6 else 7, 1)
+        start = _add_months(first, -6 if g["p"] == "上" else 6)
+        return start, _add_months(start, 6) - timedelta(days=1), "half", True, "month", True, False
+    if kind == "half_week":
+        monday = ref - timedelta(days=ref.weekday())
+        if g["h"] == "上":
+            return monday, monday + timedelta(days=2), "range", True, "day", True, True
+        return monday + timedelta(days=3), monday + timedelta(days=6), "range", True, "day", True, True
     if kind == "recent":
         if g["w"] == "最近":
             return ref - timedelta(days=7), ref, "range", True, "day", True, True
@@ -594,6 +610,8 @@ def _resolve_dated(kind: str, g: dict, y: int, rel: bool, ref: date | None):
         y2 = _year_value(g["y2"], ref)
         if y2 < y:
             return None
+        if g.get("m2"):  # 1985到89年9月: to the end of that month
+            return date(y, 1, 1), month_end(y2, cn_int(g["m2"])), "range", rel, "month", True, True
         return date(y, 1, 1), date(y2, 12, 31), "range", rel, "year", True, False
     if kind == "quarter" or kind == "quarter_q":
         qraw = g["q"]
@@ -800,8 +818,9 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
                 return True
         if y and y.isdigit() and len(y) == 4 and not 1000 <= int(y) <= 2200:
             return True
-        if y and after and after in "代间前后" and raw.endswith("年"):
-            return True
+        if y and after and after in "代间前后" and raw.endswith("年") \
+                and not (after == "间" and re.search(r"年\s*(?:与|和|跟|至|到)\s*$", text[max(0, s - 8):s])):
+            return True  # 90年代, 乾隆年间; but 2007年与2009年间 closes a range
         if y and re.match(r"[一二三四五六七八九十]+$", y) and len(y) == 2 and not re.match(rf"\s*{_MON}\s*月", text[e:e + 4]):
             return True
     if kind in ("offset", "offset_more"):
@@ -827,10 +846,22 @@ _OPEN_BEFORE = re.compile(r"^(?:或之前|及以前|及之前|或以前|以前|�
 _OPEN_AFTER = re.compile(r"^(?:或之后|及以后|及之后|或以后|以后|之后|以來|以来|起|开始|後|后)")
 
 
+_YEARLY = ("holiday", "lunar", "lunar_cn_md", "lunar_new_year", "lunar_md", "lunar_month", "lunar_date", "solar_term",
+           "season")
+
+
 def _inherit(x: TimeExpr, y: TimeExpr) -> TimeExpr:
     """Y of 从X到Y written without a year (or month) takes X's."""
     if y.has_year or y.start is None or x.start is None:
         return y
+    for kind, pattern in _ATOMS:
+        # 去年春节到元宵节: a festival's date moves from year to year, so resolve it again in X's year
+        if kind in _YEARLY and (m := pattern.fullmatch(y.raw_text)):
+            for year in (x.start.year, x.start.year + 1):  # 国庆到元旦: into the next year
+                r = _resolve(kind, m.groupdict(), date(year, 1, 1))
+                if r is not None and r[0] is not None and r[1] >= x.start:
+                    return replace(y, start=r[0], end=r[1])
+            break
     try:
         s = y.start.replace(year=x.start.year)
         e = y.end.replace(year=x.start.year + (y.end.year - y.start.year)) if y.end else None
@@ -898,7 +929,7 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
             else:
                 inclusive = ma.group(0) in ("或之后", "及以后", "及之后", "或以后", "以来", "以來", "起", "开始")
                 start = a.start if inclusive else a.end + timedelta(days=1)
-                st = s - len(lead) if ma.group(0) in ("以来", "以來") else s
+                st = s - len(lead) if ma.group(0) in ("以来", "以來", "开始", "起") else s
                 e = a.char_end + ma.end()
                 out.append(TimeExpr(text[st:e], st, e, start, None, _label(start, None), "open", a.relative, a.grain))
             i += 1
