@@ -18,9 +18,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 
 run: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
-	$(PY) -m pipeline.recovery
-	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*'
-	$(PY) -m pipeline.summary
+	$(PY) -m pipeline.run
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -33,10 +31,7 @@ sql: $(STAMP)
 
 # Drop the rows of files that are no longer in the input folder, then refresh.
 prune: $(STAMP) $(DAGSTER_HOME)/dagster.yaml
-	$(PY) -m pipeline.recovery
-	$(VENV)/bin/dagster asset materialize -m pipeline.definitions --select '*' \
-	  --config-json '{"ops": {"raw_documents": {"config": {"prune_missing": true}}}}'
-	$(PY) -m pipeline.summary
+	$(PY) -m pipeline.run --prune
 
 # Full rebuild: forget every processed document and build again from the input folder.
 rebuild: $(STAMP)

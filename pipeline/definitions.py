@@ -8,6 +8,7 @@ from . import settings
 from .defs import assets
 from .defs.automation import daily_refresh, input_folder_sensor, refresh_job
 from .defs.checks import warehouse_checks
+from .defs.progress import progress_logger
 from .defs.resources import PipelinePaths
 
 
@@ -23,6 +24,7 @@ defs = dg.Definitions(
     jobs=[refresh_job],
     schedules=[daily_refresh],
     sensors=[input_folder_sensor],
+    loggers={"progress": progress_logger},  # chosen by `make run`; other runs keep Dagster's console logger
     resources={
         "duckdb": DuckDBResource(database=_work_db(), connection_config=settings.duckdb_config()),
         "paths": PipelinePaths(),
@@ -30,3 +32,8 @@ defs = dg.Definitions(
     # One writer at a time on the staging database: run steps in one process.
     executor=dg.in_process_executor,
 )
+
+
+def refresh_job_definition() -> dg.JobDefinition:
+    """The refresh job resolved against these definitions (what `make run` executes)."""
+    return defs.resolve_job_def("refresh_warehouse")

@@ -22,17 +22,22 @@ from .settings import SQL_DIR, duckdb_config
 TABLE_MODELS = (
     "dim_document", "dim_article", "dim_entity", "dim_metric", "dim_unit", "dim_date",
     "fact_quantity", "fact_entity_mention", "fact_person_role", "fact_relation",
-    "fact_removed_span", "quarantine_file",
+    "fact_removed_span", "quarantine_file", "ref_project_stage", "ref_status_cue",
 )
-VIEW_MODELS = ("v_region_rollup", "v_quantity", "v_investment_by_region_year", "v_project_status",
-               "v_agreement", "v_person_role")
+# Helper views (sql/views) in dependency order: DuckDB binds a view when it is created.
+HELPER_VIEWS = ("v_region_rollup", "v_entity_region", "v_region_ancestor", "v_mention_sentence", "v_quantity_region",
+                "v_quantity", "v_investment_by_region_year", "v_project_status", "v_agreement", "v_person_role")
+# Reporting views (sql/reports), one question each; they read tables and helper views only.
+REPORT_VIEWS = tuple(sorted(p.stem for p in (SQL_DIR / "reports").glob("report_*.sql")))
+VIEW_MODELS = HELPER_VIEWS + REPORT_VIEWS
 
 
 def model_sql(name: str) -> str:
-    path = SQL_DIR / f"{name}.sql"
-    if not path.exists():
-        path = SQL_DIR / "views" / f"{name}.sql"
-    return path.read_text(encoding="utf-8")
+    for folder in (SQL_DIR, SQL_DIR / "views", SQL_DIR / "reports"):
+        path = folder / f"{name}.sql"
+        if path.exists():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no SQL model {name} in {SQL_DIR}")
 
 
 def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:

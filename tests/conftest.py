@@ -1,6 +1,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -33,3 +37,27 @@ def find_article(arts, needle: str):
 
 
 REF = date(2025, 5, 8)
+
+
+@dataclass
+class Built:
+    warehouse: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory) -> Built:
+    """The bundled corpus plus one undecodable file, built by `python -m pipeline.run` (what `make run` runs)."""
+    root = tmp_path_factory.mktemp("e2e")
+    inp = root / "input"
+    shutil.copytree(DOCUMENTS, inp)
+    (inp / "broken.txt").write_bytes(bytes(range(256)) * 40)
+    target = root / "out" / "w.duckdb"
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {**os.environ, "PIPELINE_INPUT_DIR": str(inp), "PIPELINE_WAREHOUSE": str(target), "DAGSTER_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=900)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return Built(target, proc.stdout)

@@ -35,3 +35,30 @@ def test_schedule_requests_a_refresh():
     ctx = dg.build_schedule_context()
     result = schedule.evaluate_tick(ctx)
     assert result.run_requests and len(result.run_requests) == 1
+
+
+def test_every_asset_explains_itself_in_the_ui():
+    from pipeline.definitions import defs
+
+    graph = defs.resolve_asset_graph()
+    keys = list(graph.get_all_asset_keys())
+    assert "report_html" in {k.to_user_string() for k in keys}
+    for key in keys:
+        node = graph.get(key)
+        assert node.description and len(node.description) > 40, key
+        assert node.group_name not in (None, "default"), key
+        assert node.owners == ["team:regional-economy-data"], key
+        assert node.kinds and node.kinds <= {"python", "duckdb", "sql", "html"}, key
+    from pipeline.defs.checks import warehouse_checks
+
+    specs = [spec for c in warehouse_checks for spec in c.check_specs]
+    assert len(specs) >= 7 and set(graph.asset_check_keys) == {s.key for s in specs}
+    for spec in specs:
+        assert spec.description and spec.blocking, spec.key
+
+
+def test_make_run_uses_the_progress_logger_and_other_runs_keep_the_console():
+    from pipeline.definitions import refresh_job_definition
+
+    job = refresh_job_definition()
+    assert set(job.loggers) == {"progress"}

@@ -14,12 +14,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from .. import intake, lakehouse, stages, staging, warehouse
+from .. import intake, lakehouse, report, stages, staging, warehouse
 from ..parallel import map_batched
 from .metadata import preview
 from .resources import PipelinePaths
 
 WRITER_POOL = "warehouse_writer"
+OWNERS = ["team:regional-economy-data"]
 
 
 BATCH = 200  # documents per transaction: bounded memory, and a crash loses at most one batch of work
@@ -38,7 +39,7 @@ def _batches(items: list, size: int = BATCH):
 
 
 @dg.asset(
-    group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL,
+    group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Every file of the input folder decoded (encoding detected), normalised and identified by a "
                 "content hash; unreadable files go to quarantine with a reason.",
 )
@@ -112,6 +113,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
         total = con.execute("SELECT count(*) FROM stg_document").fetchone()[0]
         n_quarantine = con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
         meta = {
+            "dagster/row_count": total,
             "input_dir": str(folder),
             "files_examined": len(todo),
             "new_documents": new_docs,
@@ -154,7 +156,7 @@ def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dic
 
 
 @dg.asset(
-    deps=[raw_documents], group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL,
+    deps=[raw_documents], group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Layout repaired (hard wraps joined, furniture tagged) and pages split into articles with "
                 "headline, byline, reporters and publication date.",
 )
@@ -184,8 +186,9 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             n_furniture += len(furniture)
         total = con.execute("SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
         return dg.MaterializeResult(metadata={
+            "dagster/row_count": total[0],
             "documents_processed": len(todo), "new_articles": n_articles, "articles_total": total[0],
-            "boilerplate_articles": total[1], "removed_spans": n_furniture, **_errors(context, errors),
+            "boilerplate_articles": total[1], "removed_spans": n_furniture, **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
                                     "FROM stg_article ORDER BY document_id, seq"),
@@ -193,7 +196,7 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 
 
 @dg.asset(
-    deps=[articles], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL,
+    deps=[articles], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Entity mentions (regions on the gazetteer, parks, companies, bodies, persons, projects), "
                 "person roles and the entity dimension rows.",
 )
@@ -221,20 +224,24 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
             n_mentions += len(mentions)
             n_roles += len(roles)
         return dg.MaterializeResult(metadata={
+            "dagster/row_count": con.execute("SELECT count(*) FROM stg_mention").fetchone()[0],
             "documents_processed": len(todo), "new_mentions": n_mentions, "new_person_roles": n_roles,
-            **_errors(context, errors),
+            **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS entities "
                                     "FROM stg_mention GROUP BY 1 ORDER BY 2 DESC"),
         })
 
 
-def _errors(context: dg.AssetExecutionContext, errors: list[str]) -> dict:
-    """Articles a rule failed on: logged, counted and listed in the metadata, never silently dropped."""
-    for message in errors[:20]:
-        context.log.warning(f"rule failed, article records of this stage skipped: {message}")
+def _errors(context: dg.AssetExecutionContext, con, errors: list[tuple[str, str]]) -> dict:
+    """Articles a rule failed on: logged with their file, counted and listed, never silently dropped."""
+    paths = dict(con.execute("SELECT document_id, source_path FROM stg_document WHERE document_id IN (SELECT unnest(?))",
+                             [sorted({d for d, _ in errors})]).fetchall()) if errors else {}
+    lines = [f"{paths.get(d, d)}: {message}" for d, message in errors]
+    for line in lines[:20]:
+        context.log.warning(f"rule failed, records of this stage skipped: {line}")
     return {"rule_failures": len(errors),
-            "rule_failure_examples": dg.MetadataValue.md("\n".join(f"- `{m}`" for m in errors[:20]) or "none")}
+            "rule_failure_examples": dg.MetadataValue.md("\n".join(f"- `{m}`" for m in lines[:20]) or "none")}
 
 
 def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
@@ -244,7 +251,7 @@ def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[s
 
 
 @dg.asset(
-    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL,
+    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Every measured number: value and unit normalised exactly, qualifier, metric, subject entity, "
                 "period resolved against the article date, status and year-on-year flag.",
 )
@@ -276,14 +283,15 @@ def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResour
             con.execute("COMMIT")
             n_rows += len(rows)
         return dg.MaterializeResult(metadata={
-            "documents_processed": len(todo), f"new_{stage}": n_rows, **_errors(context, errors),
+            "dagster/row_count": con.execute(f"SELECT count(*) FROM {table}").fetchone()[0],  # our own constant
+            "documents_processed": len(todo), f"new_{stage}": n_rows, **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             **{key: preview(con, sql, max_rows=n) for key, (sql, n) in previews.items()},
         })
 
 
 @dg.asset(
-    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL,
+    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Agreements, visits and meetings with their parties and dates.",
 )
 def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
@@ -303,7 +311,7 @@ def _pending_record(paths: PipelinePaths) -> Path:
 
 
 @dg.asset(
-    deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL,
+    deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
                 "candidate database; blocking checks run on it before anything is published.",
 )
@@ -325,6 +333,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) ->
         mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
     _pending_record(paths).write_text(json.dumps(fingerprint.__dict__), encoding="utf-8")
     return dg.MaterializeResult(metadata={
+        "dagster/row_count": counts["fact_quantity"],
         "rebuilt": True, "mode": mode,
         **{f"rows_{k}": v for k, v in counts.items()},
         "candidate": str(paths.candidate()),
@@ -333,18 +342,30 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) ->
 
 
 @dg.asset(
-    deps=[warehouse_tables], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL,
-    description="Reporting views (sql/views) on top of the candidate warehouse.",
+    deps=[warehouse_tables], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
+    description="Helper views (sql/views) and the reporting views (sql/reports, one analyst question each) on "
+                "top of the candidate warehouse.",
 )
 def reporting_views(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
-    if not paths.candidate().exists():
-        return dg.MaterializeResult(metadata={"rebuilt": False})  # the published views are current
-    views = warehouse.create_views(paths.candidate())
-    return dg.MaterializeResult(metadata={"rebuilt": True, "views": ", ".join(views)})
+    rebuilt = paths.candidate().exists()
+    if rebuilt:
+        warehouse.create_views(paths.candidate())
+    import duckdb as ddb
+
+    con = ddb.connect(str(paths.checked_db()), read_only=True)
+    try:
+        counts = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in warehouse.REPORT_VIEWS}
+        previews = {v: preview(con, f"SELECT * FROM {v}", max_rows=5) for v in warehouse.REPORT_VIEWS}
+    finally:
+        con.close()
+    return dg.MaterializeResult(metadata={
+        "rebuilt": rebuilt, "views": len(warehouse.VIEW_MODELS), "helper_views": ", ".join(warehouse.HELPER_VIEWS),
+        **{f"rows_{v}": n for v, n in counts.items()}, **{f"preview_{v}": md for v, md in previews.items()},
+    })
 
 
 @dg.asset(
-    deps=[reporting_views], group_name="warehouse", kinds={"duckdb"}, pool=WRITER_POOL,
+    deps=[reporting_views], group_name="warehouse", kinds={"duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="The published warehouse (PIPELINE_WAREHOUSE), replaced atomically by the checked candidate.",
 )
 def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
@@ -360,6 +381,7 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     con = ddb.connect(str(target), read_only=True)
     try:
         meta = {
+            "dagster/row_count": con.execute("SELECT count(*) FROM fact_quantity").fetchone()[0],
             "path": str(target),
             "published": published,
             "documents": con.execute("SELECT count(*) FROM dim_document").fetchone()[0],
@@ -378,4 +400,23 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
         counts = lakehouse.publish_to_ducklake(target, *lake)
         meta["ducklake_catalog"] = lake[0]
         meta["ducklake_rows"] = sum(counts.values())
+    return dg.MaterializeResult(metadata=meta)
+
+
+@dg.asset(
+    deps=[warehouse_db], group_name="reports", kinds={"python", "duckdb", "html"}, owners=OWNERS,
+    description="report.html beside the published warehouse: investment by region, projects by stage and the "
+                "agreements network as charts, tables whose numbers show their source sentence. Self-contained "
+                "(plotly.js inlined, system CJK fonts): it opens offline.",
+)
+def report_html(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
+    started = time.perf_counter()
+    target, written = report.write_report(paths.warehouse_path())
+    meta = {"path": dg.MetadataValue.path(str(target)), "rewritten": written is not None,
+            "bytes": target.stat().st_size, "seconds": round(time.perf_counter() - started, 3)}
+    if written is not None:
+        meta.update(written.figures)
+        meta["sections"] = ", ".join(written.sections)
+    else:
+        context.log.info("the published warehouse and the report code are unchanged: report.html is current")
     return dg.MaterializeResult(metadata=meta)

@@ -1,0 +1,69 @@
+-- report_project_pipeline
+-- Question: which named projects are at which lifecycle stage (谋划, 签约, 开工, 在建, 竣工, 投产), with their
+-- investment, region and the latest date they were reported? The stage is the most advanced one named in the
+-- project's sentences of its latest article; `stage_planned` says the sentence announces it (预计…投产) rather
+-- than reports it.
+CREATE OR REPLACE VIEW report_project_pipeline AS
+WITH mention AS (
+    SELECT ms.entity_id, ms.article_id, ms.published_date, ms.sentence
+    FROM v_mention_sentence ms
+    WHERE ms.entity_type = 'project' AND NOT ms.is_boilerplate
+),
+staged AS (
+    SELECT mention.*, s.stage_code, s.stage_zh, s.stage_order,
+           EXISTS (SELECT 1 FROM ref_status_cue c
+                   WHERE c.status IN ('planned', 'forecast', 'target')
+                     AND strpos(mention.sentence, c.cue) > 0
+                     AND strpos(mention.sentence, c.cue) < strpos(mention.sentence, s.cue)) AS stage_planned
+    FROM mention JOIN ref_project_stage s ON strpos(mention.sentence, s.cue) > 0
+),
+stage AS (
+    SELECT entity_id,
+           arg_max(stage_zh, (published_date, stage_order))      AS stage,
+           arg_max(stage_code, (published_date, stage_order))    AS stage_code,
+           arg_max(stage_planned, (published_date, stage_order)) AS stage_planned,
+           arg_max(sentence, (published_date, stage_order))      AS stage_sentence
+    FROM staged GROUP BY entity_id
+),
+investment AS (
+    SELECT q.subject_entity_id AS entity_id, max(q.value) AS investment_yuan,
+           arg_max(q.status, q.value) AS investment_status
+    FROM fact_quantity q
+    WHERE q.metric_code IN ('investment_total', 'investment_signed') AND q.unit_code = 'CNY' AND NOT q.is_boilerplate
+    GROUP BY 1
+),
+place AS (  -- the project's own region, else the region named closest to it in its sentences
+    SELECT p.entity_id, coalesce(any_value(er.region_id), arg_min(r.entity_id, abs(r.char_start - p.char_start))) AS region_id
+    FROM v_mention_sentence p
+    LEFT JOIN v_entity_region er ON er.entity_id = p.entity_id
+    LEFT JOIN v_mention_sentence r
+      ON r.article_id = p.article_id AND r.entity_type = 'region'
+     AND r.char_start >= p.sentence_start AND r.char_end <= p.sentence_end
+    WHERE p.entity_type = 'project'
+    GROUP BY p.entity_id
+),
+seen AS (
+    SELECT entity_id, max(published_date) AS latest_date, count(DISTINCT article_id) AS articles
+    FROM mention GROUP BY entity_id
+)
+SELECT e.canonical_name                    AS project,
+       coalesce(stage.stage, '未标明')       AS stage,
+       stage.stage_code,
+       stage.stage_planned,
+       investment.investment_yuan,
+       round(investment.investment_yuan / 1e8, 4) AS investment_yi_yuan,
+       investment.investment_status,
+       r.canonical_name                    AS region,
+       r.region_level,
+       seen.latest_date,
+       seen.articles,
+       stage.stage_sentence
+FROM dim_entity e
+JOIN seen ON seen.entity_id = e.entity_id
+LEFT JOIN stage ON stage.entity_id = e.entity_id
+LEFT JOIN investment ON investment.entity_id = e.entity_id
+LEFT JOIN place ON place.entity_id = e.entity_id
+LEFT JOIN dim_entity r ON r.entity_id = place.region_id
+WHERE e.entity_type = 'project'
+ORDER BY coalesce((SELECT max(stage_order) FROM ref_project_stage s WHERE s.stage_code = stage.stage_code), -1) DESC,
+         investment.investment_yuan DESC NULLS LAST, project;
