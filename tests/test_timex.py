@@ -134,7 +134,18 @@ PERIOD_FORMS = [
     ("18年10月1日到19年2月3日", None, "18年10月1日到19年2月3日", date(2018, 10, 1), date(2019, 2, 3)),
     ("1985到89年9月", None, "1985到89年9月", date(1985, 1, 1), date(1989, 9, 30)),
     ("2007年与2009年间", None, "2007年与2009年间", date(2007, 1, 1), date(2009, 12, 31)),
-    ("从2016年3月1日开始实施", None, "从2016年3月1日开始", date(2016, 3, 1), None),
+    ("自2016年9月1日起实施", None, "自2016年9月1日起", date(2016, 9, 1), None),
+    ("自从2018年，产值翻番", None, "自从2018年", date(2018, 1, 1), None),  # since: open-ended
+    ("2015年前，这里的情况要糟糕的多", None, "2015年前", None, date(2014, 12, 31)),
+    # a clock time after a day widens the span, the period stays the day
+    ("9月21号下午5点~9月22号上午5点", date(2021, 6, 1), "9月21号下午5点~9月22号上午5点", date(2021, 9, 21), date(2021, 9, 22)),
+    ("2021年4月20日11:00时至2021年4月25日17:00时", None, "2021年4月20日11:00时至2021年4月25日17:00时",
+     date(2021, 4, 20), date(2021, 4, 25)),
+    ("六天后的3时1刻", date(2021, 6, 1), "六天后的3时1刻", date(2021, 6, 7), date(2021, 6, 7)),
+    # consecutive days listed after a date are the period they cover
+    ("9月10号，11号，12号，13号", date(2021, 6, 1), "9月10号，11号，12号，13号", date(2021, 9, 10), date(2021, 9, 13)),
+    ("三六七年一月一日", None, "三六七年一月一日", date(367, 1, 1), date(367, 1, 1)),
+    ("20世纪60年代前期", None, "20世纪60年代前期", date(1960, 1, 1), date(1962, 12, 31)),  # as 末期 is the last three
     # a festival in a range is the one of the first part's year (元宵 2019: 02-19), or the next one
     ("去年春节到元宵节", date(2020, 1, 10), "去年春节到元宵节", date(2019, 2, 5), date(2019, 2, 19)),
     ("从国庆到元旦", date(2024, 1, 10), "从国庆到元旦", date(2024, 10, 1), date(2025, 1, 1)),
@@ -150,3 +161,17 @@ PERIOD_FORMS = [
 def test_period_forms(text, ref, raw, start, end):
     t = find_times(text, ref)[0]
     assert (t.raw_text, t.start, t.end) == (raw, start, end)
+
+
+def test_names_with_time_words_are_not_times():
+    # seeds/reference/not_times.csv: 今日头条 is a company, 明日之后 a game
+    assert [t.raw_text for t in find_times("今日我们将去参观今日头条总部", date(2019, 8, 28))] == ["今日"]
+    assert [t.raw_text for t in find_times("《明日之后》将于明日正式上线", date(2019, 8, 28))] == ["明日"]
+
+
+def test_a_list_that_skips_a_day_stays_one_day():
+    assert [(t.raw_text, t.end) for t in find_times("9月10号、12号", date(2021, 6, 1))] == [("9月10号", date(2021, 9, 10))]
+
+
+def test_a_bare_clock_count_is_not_a_time():
+    assert [t.raw_text for t in find_times("今天提出3点要求", date(2021, 6, 1))] == ["今天"]

@@ -94,3 +94,10 @@ def qualifier_cues() -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def metric_dimensions() -> dict[str, str]:
     return {r["metric_code"]: r["dimension"] for r in load_csv("metrics.csv")}
+
+
+@lru_cache(maxsize=1)
+def not_times() -> re.Pattern[str] | None:
+    """Names that contain a time word but are not times (今日头条, 明日之后): seeds/reference/not_times.csv."""
+    words = sorted((r["word"] for r in load_csv("not_times.csv")), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None

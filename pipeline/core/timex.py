@@ -22,7 +22,8 @@ _CN = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "�
        "六": 6, "七": 7, "八": 8, "九": 9}
 _D = "零〇○一二两三四五六七八九"
 
-_YEAR = rf"(?:\d{{4}}|[{_D}]{{4}}|两千(?:零[{_D}]|[{_D}]?十?[{_D}]?)?|(?<![\d{_D}])(?:\d{{2}}|[{_D}]{{2}}))"
+_YEAR = rf"(?:\d{{4}}|[{_D}]{{4}}|两千(?:零[{_D}]|[{_D}]?十?[{_D}]?)?|(?<![\d{_D}])(?:\d{{2}}|[{_D}]{{2}})" \
+        rf"|(?<![\d{_D}])[{_D}]{{3}}(?=\s*年\s*(?:十[一二]?|[一二三四五六七八九])\s*月))"  # 三六七年一月: a year spelt digit by digit
 _MON = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _DAY = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
 _LUNAR_DAY = r"(?:初[一二三四五六七八九十]|初\d|三十|二十[一二三四五六七八九]?|廿[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]|3[01]|[12]\d|0?[1-9])"
@@ -236,25 +237,26 @@ def _nth_weekday(y: int, mo: int, weekday: int, n: int) -> date:
 
 
 def _label(start: date | None, end: date | None) -> str:
+    # isoformat, not strftime: years before 1000 keep four digits (0367-01-01)
     if start is None and end is None:
         return ""
     if start is None:
-        return f"/{end:%Y-%m-%d}"
+        return f"/{end.isoformat()}"
     if end is None:
-        return f"{start:%Y-%m-%d}/"
+        return f"{start.isoformat()}/"
     if start == end:
-        return f"{start:%Y-%m-%d}"
+        return f"{start.isoformat()}"
     if start.month == 1 and start.day == 1 and end.month == 12 and end.day == 31:
-        return f"{start.year}" if start.year == end.year else f"{start.year}/{end.year}"
+        return f"{start.year:04d}" if start.year == end.year else f"{start.year:04d}/{end.year:04d}"
     if start.day == 1 and end == month_end(end.year, end.month):
         if (start.year, start.month) == (end.year, end.month):
-            return f"{start:%Y-%m}"
+            return f"{start.isoformat()[:7]}"
         if start.year == end.year and start.month % 3 == 1 and end.month == start.month + 2:
-            return f"{start.year}-Q{(start.month + 2) // 3}"
+            return f"{start.year:04d}-Q{(start.month + 2) // 3}"
         if start.year == end.year and (start.month, end.month) in ((1, 6), (7, 12)):
-            return f"{start.year}-H{1 if start.month == 1 else 2}"
-        return f"{start:%Y-%m}/{end:%Y-%m}"
-    return f"{start:%Y-%m-%d}/{end:%Y-%m-%d}"
+            return f"{start.year:04d}-H{1 if start.month == 1 else 2}"
+        return f"{start.isoformat()[:7]}/{end.isoformat()[:7]}"
+    return f"{start.isoformat()}/{end.isoformat()}"
 
 
 def _mk(text: str, s: int, e: int, start, end, kind, rel, grain, has_year=True, has_month=True) -> TimeExpr:
@@ -440,8 +442,8 @@ def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
         dec = cn_int(g["dec"][:-1] + "0") if g["dec"][0].isdigit() else cn_int(g["dec"])
         s, e = date(c + dec, 1, 1), date(c + dec + 9, 12, 31)
         part = g.get("part") or ""
-        if part.startswith(("初", "前")):
-            e = date(c + dec + 3, 12, 31)
+        if part.startswith(("初", "前")):  # the first three years, as 末 is the last three
+            e = date(c + dec + 2, 12, 31)
         elif part.startswith("中"):
             s, e = date(c + dec + 3, 1, 1), date(c + dec + 6, 12, 31)
         elif part.startswith(("末", "后")):
@@ -771,6 +773,22 @@ _ATOMS = [(kind, re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
 
 
+# A clock time after a day (9月21号下午5点, 六天后的3时1刻, 2021年4月20日11:00时) belongs to the expression; the
+# warehouse keeps days, so it widens the span and leaves the dates alone. A bare 3点 is not read: 3点要求 counts.
+_CLOCK = re.compile(
+    r"(?:的)?(?:凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|晚间|夜里|夜间|午夜)?\s*(?:[01]?\d|2[0-4]|[零一二两三四五六七八九十]{1,3})\s*"
+    r"(?:[:：][0-5]\d(?:\s*[时時])?|[点點时時](?:\s*(?:[0-5]?\d|[零一二三四五六七八九十]{1,3})\s*分|半|[123一二三]刻|[0-5]\d(?!\d))?)")
+
+
+def _with_clock(text: str, t: TimeExpr) -> TimeExpr:
+    if t.grain != "day" or t.start is None or t.start != t.end:
+        return t
+    m = _CLOCK.match(text, t.char_end)
+    if not m:
+        return t
+    return replace(t, raw_text=text[t.char_start:m.end()], char_end=m.end())
+
+
 def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
     cands = []
     for kind, pattern in _ATOMS:
@@ -797,6 +815,10 @@ def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
         start, end, k, rel, grain, has_year, has_month = r
         taken.append(_mk(text, s, e, start, end, k, rel, grain, has_year, has_month))
     taken.sort(key=lambda t: t.char_start)
+    for i, t in enumerate(taken):
+        nxt = taken[i + 1].char_start if i + 1 < len(taken) else len(text)
+        c = _with_clock(text, t)
+        taken[i] = c if c.char_end <= nxt else t
     return taken
 
 
@@ -808,7 +830,8 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
     raw = text[s:e]
     if before and (before.isdigit() or before == ".") and kind not in ("rel_month", "rel_day"):
         return True
-    if after and after.isdigit() and kind in ("year", "month", "iso_month", "date") and not (kind == "year" and m.group("ry")):
+    if after and after.isdigit() and kind in ("year", "month", "iso_month", "date") and not (kind == "year" and m.group("ry")) \
+            and not (raw[-1:] in "日号號" and _CLOCK.match(text, e)):  # 20日11:00时: a clock follows the day
         return True  # 2024年5 is a broken date; 今年18周岁 is still this year
     if kind == "year":
         y = m.group("y")
@@ -819,7 +842,8 @@ def _not_a_time(text: str, s: int, e: int, kind: str, m: re.Match[str]) -> bool:
         if y and y.isdigit() and len(y) == 4 and not 1000 <= int(y) <= 2200:
             return True
         if y and after and after in "代间前后" and raw.endswith("年") \
-                and not (after == "间" and re.search(r"年\s*(?:与|和|跟|至|到)\s*$", text[max(0, s - 8):s])):
+                and not (after == "间" and re.search(r"年\s*(?:与|和|跟|至|到)\s*$", text[max(0, s - 8):s])) \
+                and not (after in "前后" and len(y) == 4):  # 2015年前: before 2015
             return True  # 90年代, 乾隆年间; but 2007年与2009年间 closes a range
         if y and re.match(r"[一二三四五六七八九十]+$", y) and len(y) == 2 and not re.match(rf"\s*{_MON}\s*月", text[e:e + 4]):
             return True
@@ -888,9 +912,33 @@ def _weekday_with_date(text: str, a: TimeExpr, b: TimeExpr) -> TimeExpr | None:
     return replace(day, raw_text=text[a.char_start:b.char_end], char_start=a.char_start, char_end=b.char_end)
 
 
+_DAY_LIST = re.compile(r"(?:\s*[，,、]\s*(?:3[01]|[12]\d|0?[1-9])\s*[日号號])+")
+
+
+def _day_list(text: str, a: TimeExpr) -> TimeExpr:
+    """9月10号，11号，12号，13号: consecutive days listed after a date are the period they cover."""
+    if a.grain != "day" or a.start is None or a.start != a.end or not a.has_month:
+        return a
+    m = _DAY_LIST.match(text, a.char_end)
+    if not m:
+        return a
+    days = [int(d) for d in re.findall(r"\d+", m.group(0))]
+    if days != list(range(a.start.day + 1, a.start.day + 1 + len(days))):
+        return a  # not a run of consecutive days: leave the list alone
+    end = a.start + timedelta(days=len(days))
+    return TimeExpr(text[a.char_start:m.end()], a.char_start, m.end(), a.start, end, _label(a.start, end), "range",
+                    a.relative, "day", a.has_year, True)
+
+
 def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
     out: list[TimeExpr] = []
     i = 0
+    listed: list[TimeExpr] = []
+    for a in atoms:
+        if listed and a.char_start < listed[-1].char_end:
+            continue  # a day inside the list before it (5月1日，2日)
+        listed.append(_day_list(text, a))
+    atoms = listed
     while i < len(atoms):
         a = atoms[i]
         nxt = atoms[i + 1] if i + 1 < len(atoms) else None
@@ -909,6 +957,8 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
                 b = _inherit(a, nxt)
                 if a.start and b.end and b.end >= a.start:
                     start = s - len(lead)
+                    if _BETWEEN.match(gap) and not lead and text[max(0, s - 1):s] == "在":
+                        start = s - 1  # 在…之间 is one frame
                     end = nxt.char_end
                     tail = re.match(r"^\s*(?:之间|之間|间|間|止)", text[end:end + 3])
                     if tail and (_BETWEEN.match(gap) or tail.group(0).strip() == "止"):
@@ -929,7 +979,8 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
             else:
                 inclusive = ma.group(0) in ("或之后", "及以后", "及之后", "或以后", "以来", "以來", "起", "开始")
                 start = a.start if inclusive else a.end + timedelta(days=1)
-                st = s - len(lead) if ma.group(0) in ("以来", "以來", "开始", "起") else s
+                # 自2016年9月1日起 / 3年以来 keep their opening word; 从 before 开始/起 is left out as Recognizers does
+                st = s - len(lead) if ma.group(0) in ("以来", "以來") or lead in ("自", "自从") else s
                 e = a.char_end + ma.end()
                 out.append(TimeExpr(text[st:e], st, e, start, None, _label(start, None), "open", a.relative, a.grain))
             i += 1
@@ -938,8 +989,9 @@ def _compose(text: str, atoms: list[TimeExpr]) -> list[TimeExpr]:
             pass
         if a.kind == "range" and lead:
             a = replace(a, raw_text=text[s - len(lead):a.char_end], char_start=s - len(lead))
-        elif lead == "自从":
-            a = replace(a, raw_text=text[s - 2:a.char_end], char_start=s - 2)
+        elif lead == "自从" and a.start is not None:  # 自从2018年: since then, open-ended
+            a = TimeExpr(text[s - 2:a.char_end], s - 2, a.char_end, a.start, None, _label(a.start, None), "open",
+                         a.relative, a.grain)
         approx = re.match(r"^(?:左右|前后)", text[a.char_end:a.char_end + 2])
         if approx and a.kind in ("day", "month", "year"):
             a = replace(a, raw_text=text[a.char_start:a.char_end + 2], char_end=a.char_end + 2)
@@ -965,7 +1017,13 @@ def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
 
 
 def _find_times(text: str, ref: date | None) -> list[TimeExpr]:
+    from .lexicon import not_times
+
     atoms = _atoms(text, ref)
+    names = not_times()
+    if names is not None and atoms:
+        blocked = [m.span() for m in names.finditer(text)]
+        atoms = [a for a in atoms if not any(a.char_start < e and s < a.char_end for s, e in blocked)]
     times = _compose(text, atoms)
     occupied = [(t.char_start, t.char_end) for t in times]
     if ref is not None:
