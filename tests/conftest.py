@@ -43,6 +43,7 @@ REF = date(2025, 5, 8)
 class Built:
     warehouse: Path
     stdout: str
+    dagster_home: Path
 
 
 @pytest.fixture(scope="session")
@@ -60,4 +61,4 @@ def built_warehouse(tmp_path_factory) -> Built:
     proc = subprocess.run([sys.executable, "-m", "pipeline.run"], cwd=REPO, env=env, capture_output=True, text=True,
                           timeout=900)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return Built(target, proc.stdout)
+    return Built(target, proc.stdout, home)

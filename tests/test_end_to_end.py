@@ -44,6 +44,21 @@ def test_make_run_prints_progress_a_summary_table_and_every_rejected_file(built_
     assert "broken.txt: not decodable" in out or "broken.txt: binary content" in out
 
 
+def test_every_materialisation_shows_counts_and_a_preview_in_the_ui(built_warehouse):
+    import dagster as dg
+
+    with dg.DagsterInstance.from_config(str(built_warehouse.dagster_home)) as instance:
+        keys = list(instance.get_asset_keys())
+        assert {k.to_user_string() for k in keys} >= {"raw_documents", "articles", "entities", "quantities", "relations",
+                                                       "warehouse_tables", "reporting_views", "warehouse_db", "report_html"}
+        for key in keys:
+            event = instance.get_latest_materialization_event(key)
+            md = event.asset_materialization.metadata
+            assert any(isinstance(v, dg.MarkdownMetadataValue) for v in md.values()), key
+            assert any(isinstance(v, (dg.IntMetadataValue, int)) or (hasattr(v, "value") and isinstance(v.value, int))
+                       for v in md.values()), key
+
+
 def test_every_contract_table_and_column(warehouse):
     for table, cols in CONTRACT.items():
         have = {r[0] for r in warehouse.execute(f"DESCRIBE {table}").fetchall()}

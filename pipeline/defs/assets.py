@@ -16,7 +16,7 @@ from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, report, stages, staging, warehouse
 from ..parallel import map_batched
-from .metadata import preview
+from .metadata import markdown_table, preview
 from .resources import PipelinePaths
 
 WRITER_POOL = "warehouse_writer"
@@ -336,6 +336,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) ->
         "dagster/row_count": counts["fact_quantity"],
         "rebuilt": True, "mode": mode,
         **{f"rows_{k}": v for k, v in counts.items()},
+        "tables": dg.MetadataValue.md(markdown_table(list(counts.items()), ["table", "rows"], max_rows=40)),
         "candidate": str(paths.candidate()),
         "seconds": round(time.perf_counter() - started, 3),
     })
@@ -417,6 +418,8 @@ def report_html(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.M
     if written is not None:
         meta.update(written.figures)
         meta["sections"] = ", ".join(written.sections)
+        meta["preview"] = dg.MetadataValue.md(markdown_table(
+            [(report.HEADLINES[k][0], v) for k, v in written.figures.items()], ["figure", "value"]))
     else:
         context.log.info("the published warehouse and the report code are unchanged: report.html is current")
     return dg.MaterializeResult(metadata=meta)
