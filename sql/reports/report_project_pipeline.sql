@@ -36,7 +36,7 @@ place AS (  -- the project's own region, else the region named closest to it in 
     SELECT p.entity_id, coalesce(any_value(er.region_id), arg_min(r.entity_id, abs(r.char_start - p.char_start))) AS region_id
     FROM v_mention_sentence p
     LEFT JOIN v_entity_region er ON er.entity_id = p.entity_id
-    LEFT JOIN v_mention_sentence r
+    LEFT JOIN fact_entity_mention r
       ON r.article_id = p.article_id AND r.entity_type = 'region'
      AND r.char_start >= p.sentence_start AND r.char_end <= p.sentence_end
     WHERE p.entity_type = 'project'
