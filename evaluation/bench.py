@@ -23,9 +23,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("raw_documents", "articles", "entities", "quantities", "relations", "warehouse_tables", "reporting_views",
-          "warehouse_db")
+          "warehouse_db", "report_html")
 STAGE_LABEL = {"raw_documents": "intake", "articles": "layout", "entities": "entities", "quantities": "quantities",
-               "relations": "relations", "warehouse_tables": "load", "reporting_views": "load", "warehouse_db": "publish"}
+               "relations": "relations", "warehouse_tables": "load", "reporting_views": "load", "warehouse_db": "publish",
+               "report_html": "report"}
 
 
 def perturb(text: str, rng: random.Random) -> str:
@@ -159,12 +160,15 @@ def main(argv=None) -> int:
     print()
     print(f"refresh, nothing new:      {nothing['wall_seconds']:.1f} s")
     print(f"refresh, one new document: {one_new['wall_seconds']:.1f} s")
+    slow = sorted(one_new["steps"].items(), key=lambda kv: -kv[1])[:5]
+    print("  slowest steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in slow))
     print(f"peak RSS:                  {peak_rss_mb():.0f} MB")
     print(f"peer (JioNLP money + jieba POS) on {peer['documents']} documents: {peer['mb_per_s']:.3f} MB/s; "
           f"ratio {ours / peer['mb_per_s']:.1f}x")
     result = {
         "documents": args.docs, "mb": mb, "stages": rows, "end_to_end_seconds": e2e, "end_to_end_mb_per_s": ours,
         "refresh_nothing_new_seconds": nothing["wall_seconds"], "refresh_one_new_seconds": one_new["wall_seconds"],
+        "refresh_one_new_steps": one_new["steps"], "refresh_nothing_new_steps": nothing["steps"],
         "peak_rss_mb": peak_rss_mb(), "peer": peer, "peer_ratio": ours / peer["mb_per_s"],
         "workers": os.environ.get("PIPELINE_WORKERS", str(os.cpu_count())),
     }

@@ -37,6 +37,17 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
     return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
+def _head(con: duckdb.DuckDBPyConnection, view: str, where: str = "", order: str = "",
+          limit: int = 200) -> tuple[list[dict], int]:
+    """The first ``limit`` rows of a reporting view and how many there are, in one evaluation of the view."""
+    sql = f"SELECT *, count(*) OVER () AS _total FROM {view}"  # noqa: S608 - our view names and clauses
+    sql += f" WHERE {where}" if where else ""
+    sql += f" ORDER BY {order}" if order else ""
+    rows = _rows(con, f"{sql} LIMIT {int(limit)}")
+    total = rows[0]["_total"] if rows else 0
+    return rows, total
+
+
 def yi(value: Decimal | float | None) -> str:
     """An amount in 元 shown in 亿元, the unit Chinese economic news uses for investment."""
     if value is None:
@@ -94,7 +105,8 @@ def stage_chart(rows: list[dict], stages: list[tuple[str, int]]) -> go.Figure:
     for r in rows:
         by_stage.setdefault(r["stage"], []).append(r["project"])
     fig = go.Figure(go.Bar(x=list(by_stage), y=[len(v) for v in by_stage.values()], marker_color="#b07aa1",
-                           customdata=["<br>".join(v) or "—" for v in by_stage.values()],
+                           customdata=["<br>".join(v[:15] + (["…"] if len(v) > 15 else [])) or "—"
+                                       for v in by_stage.values()],
                            hovertemplate="%{x}: %{y} 个<br>%{customdata}<extra></extra>"))
     fig.update_yaxes(title="项目数", dtick=1)
     return _layout(fig, "项目所处阶段", 360)
@@ -143,15 +155,26 @@ class Report:
     html: str
     figures: dict[str, int]  # HEADLINES keys → values
     sections: list[str]
+    report_rows: dict[str, int]  # rows of each reporting view the tables draw on
 
 
 def build_report(con: duckdb.DuckDBPyConnection, generated: datetime | None = None) -> Report:
     """The report of the warehouse behind ``con`` as one HTML string."""
     figures = {key: con.execute(sql).fetchone()[0] for key, (_, sql) in HEADLINES.items()}
     investment = _rows(con, "SELECT * FROM report_investment_by_region")
-    pipeline = _rows(con, "SELECT * FROM report_project_pipeline")
+    pipeline = _rows(con, "SELECT * FROM report_project_pipeline")  # all of them: the stage chart counts every one
+    n_pipeline = len(pipeline)
     stages = con.execute("SELECT DISTINCT stage_zh, stage_order FROM ref_project_stage").fetchall()
-    agreements = _rows(con, f"SELECT * FROM report_agreements LIMIT {TABLE_ROWS}")
+    agreements, n_agreements = _head(con, "report_agreements", limit=TABLE_ROWS)
+    people, n_people = _head(con, "report_people_roles", where="role_in_doc = 'official'", limit=TABLE_ROWS)
+    timeseries, n_timeseries = _head(con, "report_metric_timeseries", where="period_start IS NOT NULL",
+                                     order="metric_code, region, period_start", limit=TABLE_ROWS)
+    # quarantined files first, then the files with the most quantities lacking a subject or period
+    quality, n_quality = _head(con, "report_data_quality", order="status DESC, quantities_without_subject + "
+                               "quantities_without_period DESC, source_path", limit=TABLE_ROWS)
+    totals = {"report_investment_by_region": len(investment), "report_project_pipeline": n_pipeline,
+              "report_agreements": n_agreements, "report_people_roles": n_people,
+              "report_metric_timeseries": n_timeseries, "report_data_quality": n_quality}
     charts = {
         "investment": investment_chart(investment),
         "stages": stage_chart(pipeline, stages),
@@ -170,19 +193,10 @@ def build_report(con: duckdb.DuckDBPyConnection, generated: datetime | None = No
         charts={k: jinja2.utils.markupsafe.Markup(v) for k, v in chart_html.items()},
         figures={HEADLINES[k][0]: v for k, v in figures.items()}, generated=(generated or datetime.now()).strftime("%Y-%m-%d %H:%M"),
         top_projects=_rows(con, "SELECT * FROM report_top_projects LIMIT 30"),
-        pipeline=pipeline[:TABLE_ROWS], agreements=agreements,
-        totals={v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in (  # noqa: S608 - our names
-            "report_project_pipeline", "report_agreements", "report_people_roles", "report_metric_timeseries",
-            "report_data_quality")},
-        people=_rows(con, f"SELECT * FROM report_people_roles WHERE role_in_doc = 'official' LIMIT {TABLE_ROWS}"),
-        timeseries=_rows(con, "SELECT * FROM report_metric_timeseries WHERE period_start IS NOT NULL "
-                              f"ORDER BY metric_code, region, period_start LIMIT {TABLE_ROWS}"),
-        # quarantined files first, then the files with the most quantities lacking a subject or period
-        quality=_rows(con, "SELECT * FROM report_data_quality ORDER BY status DESC, "
-                           "quantities_without_subject + quantities_without_period DESC, source_path "
-                           f"LIMIT {TABLE_ROWS}"),
+        pipeline=pipeline[:TABLE_ROWS], agreements=agreements, people=people, timeseries=timeseries, quality=quality,
+        totals=totals,
     )
-    return Report(page, figures, ["投资", "项目", "签约", "人物", "指标", "数据质量"])
+    return Report(page, figures, ["投资", "项目", "签约", "人物", "指标", "数据质量"], totals)
 
 
 def report_path(warehouse: Path) -> Path:
@@ -202,7 +216,9 @@ def write_report(warehouse: Path) -> tuple[Path, Report | None]:
     stamp = f'<meta name="source-fingerprint" content="{source_fingerprint(warehouse)}">'
     if target.exists() and stamp in target.read_text(encoding="utf-8", errors="replace")[:4000]:
         return target, None
-    con = duckdb.connect(str(warehouse), read_only=True)
+    from .settings import duckdb_config
+
+    con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())  # bounded memory
     try:
         report = build_report(con)
     finally:

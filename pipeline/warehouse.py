@@ -40,6 +40,21 @@ def model_sql(name: str) -> str:
     raise FileNotFoundError(f"no SQL model {name} in {SQL_DIR}")
 
 
+def view_question(name: str) -> str:
+    """The question a reporting view answers: the `-- Question:` comment that opens its file."""
+    lines = model_sql(name).splitlines()
+    out: list[str] = []
+    for line in lines:
+        if not line.startswith("--"):
+            break
+        text = line[2:].strip()
+        if text.startswith("Question:"):
+            out.append(text[len("Question:"):].strip())
+        elif out:
+            out.append(text)
+    return " ".join(out)
+
+
 def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
     """Materialise every contract table into a fresh ``candidate`` file."""
     for p in (candidate, candidate.with_name(candidate.name + ".wal")):

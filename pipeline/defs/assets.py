@@ -33,8 +33,13 @@ class IntakeConfig(dg.Config):
     prune_missing: bool = False
 
 
-def _batches(items: list, size: int = BATCH):
-    for i in range(0, len(items), size):
+def _batches(items: list, size: int = BATCH, context: dg.AssetExecutionContext | None = None, what: str = "documents"):
+    """Batches of ``items``; with a context, about ten progress lines per stage (`make run` prints them)."""
+    n = (len(items) + size - 1) // size
+    every = max(1, n // 10)
+    for k, i in enumerate(range(0, len(items), size)):
+        if context is not None and k and k % every == 0:
+            context.log.info(f"{i}/{len(items)} {what}")
         yield items[i:i + size]
 
 
@@ -67,7 +72,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
                     and (prev[0] in have_docs or prev[0] == ""):
                 continue  # unchanged since the last refresh: no read, no hash
             todo.append((path, sp, st, problem))
-        for batch in _batches(todo):
+        for batch in _batches(todo, context=context, what="files"):
             files, docs, quarantine = [], [], []
             for path, sp, st, problem in batch:
                 if problem:
@@ -167,7 +172,7 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "articles")
-        for batch in _batches(todo):
+        for batch in _batches(todo, context=context):
             texts = con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
                                 [batch]).fetchall()
             metas, arts, furniture = [], [], []
@@ -207,7 +212,7 @@ def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, "entities")
-        for batch in _batches(todo):
+        for batch in _batches(todo, context=context):
             per_doc = _load_articles(con, batch)
             mentions, roles, ents = [], [], []
             for m, r, e, err in map_batched(stages.entities_of, [per_doc[d] for d in batch]):
@@ -272,7 +277,7 @@ def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResour
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
         todo = staging.pending(con, stage)
-        for batch in _batches(todo):
+        for batch in _batches(todo, context=context):
             rows = []
             for rs, err in map_batched(func, _per_document_inputs(con, batch)):
                 rows.extend(rs)
@@ -351,17 +356,12 @@ def reporting_views(context: dg.AssetExecutionContext, paths: PipelinePaths) -> 
     rebuilt = paths.candidate().exists()
     if rebuilt:
         warehouse.create_views(paths.candidate())
-    import duckdb as ddb
-
-    con = ddb.connect(str(paths.checked_db()), read_only=True)
-    try:
-        counts = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0] for v in warehouse.REPORT_VIEWS}
-        previews = {v: preview(con, f"SELECT * FROM {v}", max_rows=5) for v in warehouse.REPORT_VIEWS}
-    finally:
-        con.close()
+    # What each reporting view answers, from the comment that opens its SQL file. Row counts and previews of the
+    # reports are on report_html, which evaluates them anyway: counting here would evaluate every view twice.
+    questions = [(v, warehouse.view_question(v)) for v in warehouse.REPORT_VIEWS]
     return dg.MaterializeResult(metadata={
         "rebuilt": rebuilt, "views": len(warehouse.VIEW_MODELS), "helper_views": ", ".join(warehouse.HELPER_VIEWS),
-        **{f"rows_{v}": n for v, n in counts.items()}, **{f"preview_{v}": md for v, md in previews.items()},
+        "preview": dg.MetadataValue.md(markdown_table(questions, ["view", "question"], max_rows=20, width=200)),
     })
 
 
@@ -417,6 +417,8 @@ def report_html(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.M
             "bytes": target.stat().st_size, "seconds": round(time.perf_counter() - started, 3)}
     if written is not None:
         meta.update(written.figures)
+        meta["dagster/row_count"] = written.figures["quantities"]
+        meta.update({f"rows_{k}": v for k, v in written.report_rows.items()})
         meta["sections"] = ", ".join(written.sections)
         meta["preview"] = dg.MetadataValue.md(markdown_table(
             [(report.HEADLINES[k][0], v) for k, v in written.figures.items()], ["figure", "value"]))

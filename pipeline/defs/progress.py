@@ -47,8 +47,11 @@ class ProgressHandler(logging.Handler):
         event = meta.get("dagster_event")
         step = meta.get("step_key") or ""
         if event is None:
+            message = meta.get("orig_message", record.getMessage())
             if record.levelno >= logging.WARNING:
-                self._print(f"  ! {step}: {meta.get('orig_message', record.getMessage())}")
+                self._print(f"  ! {step}: {message}")
+            elif record.levelno >= logging.INFO and step:
+                self._print(f"  {step}: {message}")  # batch progress and notes from the assets
             return
         kind = event.event_type_value
         quiet = step in self.check_steps
