@@ -25,7 +25,7 @@ TABLE_MODELS = (
     "fact_removed_span", "quarantine_file", "ref_project_stage", "ref_status_cue",
 )
 # Helper views (sql/views) in dependency order: DuckDB binds a view when it is created.
-HELPER_VIEWS = ("v_region_rollup", "v_entity_region", "v_region_ancestor", "v_mention_sentence", "v_quantity_region",
+HELPER_VIEWS = ("v_entity_region", "v_region_ancestor", "v_region_rollup", "v_mention_sentence", "v_quantity_region",
                 "v_quantity", "v_investment_by_region_year", "v_project_status", "v_agreement", "v_person_role")
 # Reporting views (sql/reports), one question each; they read tables and helper views only.
 REPORT_VIEWS = tuple(sorted(p.stem for p in (SQL_DIR / "reports").glob("report_*.sql")))
