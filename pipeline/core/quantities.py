@@ -98,7 +98,10 @@ def fraction_re() -> re.Pattern[str]:
 
 def _quantity_matches(text: str) -> list[re.Match[str]]:
     found: list[re.Match[str]] = []
-    for pat in quantity_patterns():
+    with_unit, percent_words, bare = quantity_patterns()
+    for pat in (with_unit, percent_words, bare):
+        if pat is percent_words and "分之" not in text:
+            continue  # it needs 百分之 or 千分之
         found.extend(m for m in pat.finditer(text) if m.group("n1"))
     return select_disjoint(found, lambda m: m.span(),
                            lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
@@ -545,6 +548,8 @@ def _per_power_re() -> re.Pattern[str]:
 def _fractions(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
     """三分之一 → 33.33 percent; 万分之三 → 0.03 percent."""
     out: list[Quantity] = []
+    if "分之" not in text:
+        return out  # both patterns need it: skip the scan
     taken = [(q.char_start, q.char_end) for q in found]
     for pattern in (_per_power_re(), fraction_re()):
         for m in pattern.finditer(text):
