@@ -327,7 +327,11 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
     ems = [EntityMention(m["surface"], m["char_start"], m["char_end"], m["entity_type"], m["entity_key"], m["name"])
            for m in mentions if m.get("char_start") is not None]
     rows = []
-    for r in find_relations(body, ems, find_times(body, ref)):
+    # Times only date a relation: an article without one (most of them) is not scanned for times at all.
+    found = find_relations(body, ems, [])
+    if found:
+        found = find_relations(body, ems, find_times(body, ref))
+    for r in found:
         rows.append({
             "relation_id": short_hash(article["article_id"], r.relation_type, r.char_start, r.description),
             "relation_type": r.relation_type,
