@@ -38,7 +38,7 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 
 
 def _head(con: duckdb.DuckDBPyConnection, view: str, where: str = "", order: str = "",
-          limit: int = 200) -> tuple[list[dict], int]:
+          limit: int = TABLE_ROWS) -> tuple[list[dict], int]:
     """The first ``limit`` rows of a reporting view and how many there are, in one evaluation of the view."""
     sql = f"SELECT *, count(*) OVER () AS _total FROM {view}"  # noqa: S608 - our view names and clauses
     sql += f" WHERE {where}" if where else ""
@@ -86,13 +86,13 @@ def investment_chart(rows: list[dict], top: int = 20) -> go.Figure:
     rows.sort(key=lambda r: r["amount_yuan"], reverse=True)
     rows = rows[:top]
     labels = [f"{r['region']} {r['year']}" for r in rows]
+    series = [f"{r['metric_name']}·{STATUS_ZH.get(r['status'], r['status'])}" for r in rows]
     fig = go.Figure()
-    for series in dict.fromkeys(f"{r['metric_name']}·{STATUS_ZH.get(r['status'], r['status'])}" for r in rows):
-        pick = [(lab, r) for lab, r in zip(labels, rows)
-                if f"{r['metric_name']}·{STATUS_ZH.get(r['status'], r['status'])}" == series]
-        fig.add_bar(name=series, orientation="h", y=[p[0] for p in pick],
+    for name in dict.fromkeys(series):
+        pick = [(lab, r) for lab, r, sr in zip(labels, rows, series) if sr == name]
+        fig.add_bar(name=name, orientation="h", y=[p[0] for p in pick],
                     x=[float(p[1]["amount_yuan"]) / 1e8 for p in pick],
-                    hovertemplate="%{y}<br>%{x:,.2f} 亿元<extra>" + series + "</extra>")
+                    hovertemplate="%{y}<br>%{x:,.2f} 亿元<extra>" + name + "</extra>")
     fig.update_yaxes(categoryorder="array", categoryarray=list(reversed(list(dict.fromkeys(labels)))))
     fig.update_xaxes(title="亿元")
     return _layout(fig, "各地区投资额（亿元）", max(320, 28 * len(set(labels)) + 140))
@@ -165,13 +165,13 @@ def build_report(con: duckdb.DuckDBPyConnection, generated: datetime | None = No
     pipeline = _rows(con, "SELECT * FROM report_project_pipeline")  # all of them: the stage chart counts every one
     n_pipeline = len(pipeline)
     stages = con.execute("SELECT DISTINCT stage_zh, stage_order FROM ref_project_stage").fetchall()
-    agreements, n_agreements = _head(con, "report_agreements", limit=TABLE_ROWS)
-    people, n_people = _head(con, "report_people_roles", where="role_in_doc = 'official'", limit=TABLE_ROWS)
+    agreements, n_agreements = _head(con, "report_agreements")
+    people, n_people = _head(con, "report_people_roles", where="role_in_doc = 'official'")
     timeseries, n_timeseries = _head(con, "report_metric_timeseries", where="period_start IS NOT NULL",
-                                     order="metric_code, region, period_start", limit=TABLE_ROWS)
+                                     order="metric_code, region, period_start")
     # quarantined files first, then the files with the most quantities lacking a subject or period
     quality, n_quality = _head(con, "report_data_quality", order="status DESC, quantities_without_subject + "
-                               "quantities_without_period DESC, source_path", limit=TABLE_ROWS)
+                               "quantities_without_period DESC, source_path")
     totals = {"report_investment_by_region": len(investment), "report_project_pipeline": n_pipeline,
               "report_agreements": n_agreements, "report_people_roles": n_people,
               "report_metric_timeseries": n_timeseries, "report_data_quality": n_quality}

@@ -19,12 +19,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--prune", action="store_true", help="also drop the rows of files gone from the input folder")
     args = ap.parse_args(argv)
     from pipeline import settings
-    from pipeline.definitions import defs, refresh_job_definition
+    from pipeline.definitions import refresh_job_definition
     from pipeline.recovery import reap_dead_runs
     from pipeline.summary import summary
 
     instance = dg.DagsterInstance.get()
-    reap_dead_runs(instance)
+    for run_id in reap_dead_runs(instance):  # what `python -m pipeline.recovery` did before each `make run`
+        print(f"recovered killed run {run_id}: marked failed, pool slots freed")
     run_config: dict = {"loggers": {"progress": {}}}
     if args.prune:
         run_config["ops"] = {"raw_documents": {"config": {"prune_missing": True}}}

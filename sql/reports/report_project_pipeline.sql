@@ -22,7 +22,8 @@ stage AS (
            arg_max(stage_zh, (published_date, stage_order))      AS stage,
            arg_max(stage_code, (published_date, stage_order))    AS stage_code,
            arg_max(stage_planned, (published_date, stage_order)) AS stage_planned,
-           arg_max(sentence, (published_date, stage_order))      AS stage_sentence
+           arg_max(sentence, (published_date, stage_order))      AS stage_sentence,
+           arg_max(stage_order, (published_date, stage_order))   AS stage_order
     FROM staged GROUP BY entity_id
 ),
 investment AS (
@@ -65,5 +66,5 @@ LEFT JOIN investment ON investment.entity_id = e.entity_id
 LEFT JOIN place ON place.entity_id = e.entity_id
 LEFT JOIN dim_entity r ON r.entity_id = place.region_id
 WHERE e.entity_type = 'project'
-ORDER BY coalesce((SELECT max(stage_order) FROM ref_project_stage s WHERE s.stage_code = stage.stage_code), -1) DESC,
+ORDER BY coalesce(stage.stage_order, -1) DESC,
          investment.investment_yuan DESC NULLS LAST, project;
