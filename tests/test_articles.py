@@ -112,6 +112,15 @@ def test_inferred_date_from_dateline_and_year():
     assert p.published_date == date(2022, 5, 8) and p.published_date_inferred
 
 
+def test_a_duration_before_a_comma_is_not_a_dateline():
+    # 000 says "25年来，" (for 25 years) and opens a paragraph with the dateline "11月25日，"
+    p = page("000")
+    assert p.published_date == date(2024, 11, 25) and p.published_date_inferred
+    text = "2023年，全市生产总值增长5%。\n30年来，园区不断壮大。\n6月3日，项目开工。"
+    q = segment_page(text)
+    assert q.published_date == date(2023, 6, 3) and q.published_date_inferred
+
+
 def test_megabyte_line_is_cut_at_clause_ends_and_loses_nothing():
     line = "本报讯 完成投资5亿元，" * 40000
     blocks = repair_layout(line)

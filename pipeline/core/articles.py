@@ -371,17 +371,20 @@ def _document_date(text: str, articles: list[ArticleDraft], blocks: list[Block])
         return None, True
     # Latest month-day dateline of the main text, completed with that year.
     best: date | None = None
-    for t in find_times(main_text, date(year, 12, 31)):
-        if t.kind in ("day", "range") and t.end and t.end.year == year and t.relative and _is_dateline(main_text, t.char_start, t.char_end):
-            if best is None or t.end > best:
+    ref = date(year, 12, 31)
+    for m in _DATELINE_CLAUSE.finditer(main_text):
+        clause = m.group(0)
+        for t in find_times(clause, ref):
+            # the whole clause is the date: 5月8日，… / (记者 …)1月20日，…
+            if t.char_start == 0 and t.char_end == len(clause) and t.kind in ("day", "range") and t.end \
+                    and t.end.year == year and t.relative and (best is None or t.end > best):
                 best = t.end
     return (best or date(year, 1, 1)), True
 
 
-def _is_dateline(text: str, start: int, end: int) -> bool:
-    """A date that opens a sentence and reports an event: 5月8日，… / (记者 …)1月20日，…"""
-    lead = text[max(0, start - 1):start]
-    return (start == 0 or lead in "\n。）)，,") and text[end:end + 1] in "，,"
+# A clause that opens a sentence and ends at a comma and names a month or day: the only place a dateline can be,
+# so the time scan runs on these few clauses rather than the whole text.
+_DATELINE_CLAUSE = re.compile(r"(?:^|(?<=[\n。）)，,]))[^\n。）)，,]{0,38}[月日号號][^\n。）)，,]{0,38}(?=[，,])")
 
 
 def infer_year(text: str) -> int | None:

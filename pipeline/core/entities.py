@@ -73,6 +73,11 @@ def _boundaries() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _boundary_automaton() -> ahocorasick.Automaton:
+    return build_automaton({w: None for w in _boundaries()})
+
+
+@lru_cache(maxsize=1)
 def _titles() -> dict[str, str]:
     return {r["title"]: r["kind"] for r in load_csv("titles.csv")}
 
@@ -153,6 +158,7 @@ def find_regions(text: str) -> list[EntityMention]:
             for a in gazetteer.ancestors(full[0].region_id):
                 context[a.region_id] = context.get(a.region_id, 0) + 1
     accepted: list[EntityMention] = []
+    rankings: dict[str, tuple[list[gazetteer.Region], int]] = {}  # a name recurs in a document: rank it once
     for s, e, word, regs in cands:
         regs = [r for r in regs if not _is_functional_zone(r)]
         if not regs:
@@ -160,7 +166,9 @@ def find_regions(text: str) -> list[EntityMention]:
                 short, full = countries[word]
                 accepted.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
             continue
-        best = _choose_region(text, s, e, word, regs, context)
+        if word not in rankings:
+            rankings[word] = _rank_regions(word, regs, context)
+        best = _choose_region(text, s, e, word, regs, context, rankings[word])
         if best is None:
             continue
         parent = best.parent_id
@@ -206,14 +214,21 @@ def _tagged_place(word: str) -> bool:
     return len(tokens) == 1 and tokens[0][1] == "ns"
 
 
-def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Region], context: dict[str, int]) -> gazetteer.Region | None:
+def _rank_regions(word: str, regs: list[gazetteer.Region], context: dict[str, int]) -> tuple[list[gazetteer.Region], int]:
+    """The divisions a surface may name, most likely first, and the best one's support in the document."""
     def score(r: gazetteer.Region) -> tuple[int, int, int, int]:
         high = int(r.level in ("province", "prefecture") and word in r.aliases)
         return (high, _context_support(context, r) + context.get(r.region_id, 0), int(r.name == word), _LEVEL_RANK[r.level])
 
-    ranked = sorted(regs, key=score, reverse=True)
+    ranked = sorted(regs, key=score, reverse=True) if len(regs) > 1 else regs
     best = ranked[0]
-    support = _context_support(context, best) + context.get(best.region_id, 0)
+    return ranked, _context_support(context, best) + context.get(best.region_id, 0)
+
+
+def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Region], context: dict[str, int],
+                   ranking: tuple[list[gazetteer.Region], int] | None = None) -> gazetteer.Region | None:
+    ranked, support = ranking or _rank_regions(word, regs, context)
+    best = ranked[0]
     is_full = best.name == word or (word != best.short and word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道")))
     if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:
         return None
@@ -342,12 +357,7 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     start = i
     # cut at the last boundary word inside the prefix
     prefix = text[start:suffix_start]
-    cut = 0
-    for w in _boundaries():
-        k = prefix.rfind(w)
-        if k >= 0 and k + len(w) > cut and k + len(w) <= len(prefix):
-            cut = max(cut, k + len(w))
-    start += cut
+    start += max((e for _, e, _, _ in find_all(_boundary_automaton(), prefix)), default=0)
     start += _pos_trim(text[start:suffix_start], allow_verbs, company)
     # never cut inside a known park term (自|贸试验区 → 自贸试验区)
     for short, full in _abbreviations():

@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .regex_gate import GatedPatterns
+
 _CN = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
        "六": 6, "七": 7, "八": 8, "九": 9}
 _D = "零〇○一二两三四五六七八九"
@@ -771,6 +773,8 @@ def _first_chars() -> str:
 _FIRST = _first_chars()
 _ATOMS = [(kind, re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
+# Each atom scans only the lines holding the characters its matches need: most atoms skip most lines.
+_SCANNER = GatedPatterns([p for _, p in _ATOMS])
 
 
 # A clock time after a day (9月21号下午5点, 六天后的3时1刻, 2021年4月20日11:00时) belongs to the expression; the
@@ -791,11 +795,9 @@ def _with_clock(text: str, t: TimeExpr) -> TimeExpr:
 
 def _atoms(text: str, ref: date | None) -> list[TimeExpr]:
     cands = []
-    for kind, pattern in _ATOMS:
-        for m in pattern.finditer(text):
-            if not m.group(0).strip():
-                continue
-            cands.append((m, kind))
+    for k, m in _SCANNER.finditer(text):
+        if m.group(0).strip():
+            cands.append((m, _ATOMS[k][0]))
     cands.sort(key=lambda c: (-(c[0].end() - c[0].start()), _PRIORITY[c[1]], c[0].start()))
     taken: list[TimeExpr] = []
     for m, kind in cands:

@@ -1,0 +1,159 @@
+"""Skip regular-expression scans over lines that cannot contain a match.
+
+``necessary_chars(pattern)`` reads the compiled pattern's syntax tree and
+returns characters of which every match contains at least one (for 第X季度, the
+set {季}; for 农历… or 腊月…, {农, 腊, 臘, …}), or None when no such set is
+known. A text without any of them is not scanned: with dozens of patterns over
+long articles, the scans that cannot match were most of the time spent.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+try:  # Python ≥ 3.11
+    from re import _constants as C
+    from re import _parser as P
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as C  # type: ignore[no-redef]
+    import sre_parse as P  # type: ignore[no-redef]
+
+_MAX_RANGE = 256  # a character class wider than this (a CJK block) is no help as a gate
+# Characters found in nearly every news sentence: a set made of them gates nothing.
+_COMMON = set("0123456789一二三四五六七八九十年月日上下前后的是在")
+
+
+def _class_chars(items) -> frozenset[str] | None:
+    out: set[str] = set()
+    for op, av in items:
+        if op == C.LITERAL:
+            out.add(chr(av))
+        elif op == C.RANGE:
+            lo, hi = av
+            if hi - lo > _MAX_RANGE:
+                return None
+            out.update(chr(c) for c in range(lo, hi + 1))
+        else:  # NEGATE, CATEGORY (\d is every Unicode digit), CHARSET: no finite set
+            return None
+    return frozenset(out)
+
+
+def _best(options: Iterable[frozenset[str]]) -> frozenset[str] | None:
+    options = list(options)
+    if not options:
+        return None
+    return min(options, key=lambda s: (len(s & _COMMON) > 0, len(s)))
+
+
+def _required(items) -> list[frozenset[str]]:
+    """Sets required by a sequence: a match of the sequence matches each of its items, so each set is necessary."""
+    out: list[frozenset[str]] = []
+    for op, av in items:
+        if op == C.SUBPATTERN:
+            out.extend(_required(av[-1]))
+        elif op == getattr(C, "ATOMIC_GROUP", None):
+            out.extend(_required(av))
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            if av[0] >= 1:
+                out.extend(_required(av[2]))
+        else:
+            s = _item(op, av)
+            if s is not None:
+                out.append(s)
+    return out
+
+
+def _item(op, av) -> frozenset[str] | None:
+    """One set of characters a match of this item contains, or None."""
+    if op == C.LITERAL:
+        return frozenset(chr(av))
+    if op == C.IN:
+        return _class_chars(av)
+    if op == C.SUBPATTERN:
+        return _best(_required(av[-1]))
+    if op == getattr(C, "ATOMIC_GROUP", None):
+        return _best(_required(av))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+        return _best(_required(av[2])) if av[0] >= 1 else None
+    if op == C.BRANCH:
+        union: set[str] = set()
+        for alt in av[1]:
+            s = _best(_required(alt))
+            if s is None:
+                return None
+            union |= s
+        return frozenset(union)
+    if op == C.GROUPREF_EXISTS:
+        _group, yes, no = av
+        a, b = _best(_required(yes)), (_best(_required(no)) if no is not None else None)
+        return a | b if a is not None and b is not None else None
+    return None  # ANY, NOT_LITERAL, AT, lookarounds, back-references: no characters guaranteed
+
+
+Gate = tuple[frozenset[str], ...]
+
+
+def necessary_chars(pattern: re.Pattern[str]) -> Gate:
+    """Sets of characters such that every match of ``pattern`` holds a character of each set
+    (empty when nothing is known)."""
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    sets = set(_required(P.parse(pattern.pattern, pattern.flags)))
+    # the rarest first: most texts are turned away by the first test
+    return tuple(sorted(sets, key=lambda s: (len(s & _COMMON) > 0, len(s), sorted(s))))
+
+
+def can_match(gate: Gate, chars: set[str] | frozenset[str]) -> bool:
+    """Whether a text with these characters may hold a match (``chars`` = ``set(text)``)."""
+    return all(not s.isdisjoint(chars) for s in gate)
+
+
+class GatedPatterns:
+    """Many patterns scanned over the lines of a text that can hold their matches.
+
+    Each line's characters become a bit mask over the patterns' necessary sets; a
+    pattern runs over the runs of consecutive lines whose mask covers its own.
+    """
+
+    def __init__(self, patterns: list[re.Pattern[str]]):
+        self.patterns = patterns
+        gates = [necessary_chars(p) for p in patterns]
+        sets = sorted({s for g in gates for s in g}, key=sorted)
+        bit = {s: 1 << k for k, s in enumerate(sets)}
+        self._char_bits: dict[str, int] = {}
+        for s, b in bit.items():
+            for c in s:
+                self._char_bits[c] = self._char_bits.get(c, 0) | b
+        self._alphabet = frozenset(self._char_bits)
+        self._masks = [sum(bit[s] for s in g) for g in gates]
+
+    def _lines(self, text: str) -> list[tuple[int, int, int]]:
+        out = []
+        pos = 0
+        cb = self._char_bits
+        for line in text.split("\n"):
+            end = pos + len(line)
+            bits = 0
+            for c in self._alphabet.intersection(line):
+                bits |= cb[c]
+            out.append((pos, end, bits))
+            pos = end + 1
+        return out
+
+    def finditer(self, text: str):
+        """(pattern index, match) for every match of every pattern, pattern by pattern."""
+        lines = self._lines(text)
+        for k, (pattern, mask) in enumerate(zip(self.patterns, self._masks)):
+            start = end = -1
+            for s, e, bits in lines:
+                if bits & mask == mask:
+                    if start < 0:
+                        start = s
+                    end = e
+                elif start >= 0:
+                    for m in pattern.finditer(text, start, end):
+                        yield k, m
+                    start = -1
+            if start >= 0:
+                for m in pattern.finditer(text, start, end):
+                    yield k, m

@@ -1,0 +1,38 @@
+"""The gate that skips regex scans over lines that cannot hold a match: never loses a match."""
+import re
+
+from conftest import corpus_file
+
+from pipeline.core import records, timex
+from pipeline.core.regex_gate import GatedPatterns, can_match, necessary_chars
+
+
+def _sets(pattern: str) -> set[str]:
+    return {"".join(sorted(s)) for s in necessary_chars(re.compile(pattern))}
+
+
+def test_necessary_characters_of_a_pattern():
+    assert _sets(r"第[一二三四]季度") == {"第", "一三二四", "季", "度"}
+    assert _sets(r"(?:上|下)半年") == {"上下", "半", "年"}
+    assert _sets(r"a?b*c") == {"c"}  # optional parts promise nothing
+    assert _sets(r"(?:今年|\d{4}年)?[一二]季度") == {"一二", "季", "度"}
+    assert _sets(r"x|\d") == set()  # \d is every Unicode digit: no finite set
+    assert necessary_chars(re.compile("abc", re.I)) == ()
+    assert can_match(necessary_chars(re.compile(r"第.季度")), set("第三季度"))
+    assert not can_match(necessary_chars(re.compile(r"第.季度")), set("第三季"))
+
+
+def test_gated_scan_finds_every_match_of_every_time_atom_in_the_corpus():
+    texts = []
+    for name in ("000", "001", "002", "003"):
+        doc = records.read_document(corpus_file(name).read_bytes(), name)
+        texts.append(doc["text"])
+        texts.extend(a["body"] for a in records.split_articles(doc["document_id"], doc["text"])[1])
+    scanner = GatedPatterns([p for _, p in timex._ATOMS])
+    total = 0
+    for text in texts:
+        gated = sorted((k, m.span()) for k, m in scanner.finditer(text))
+        plain = sorted((k, m.span()) for k, (_, p) in enumerate(timex._ATOMS) for m in p.finditer(text))
+        assert gated == plain
+        total += len(plain)
+    assert total > 100
