@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import dagster as dg
-from dagster_duckdb import DuckDBResource
 
 from . import settings
 from .defs import assets
-from .defs.automation import daily_refresh, input_folder_sensor, refresh_job
+from .defs.automation import daily_refresh, extract_buckets_job, input_folder_sensor, refresh_job
 from .defs.checks import warehouse_checks
 from .defs.progress import progress_logger
-from .defs.resources import PipelinePaths
+from .defs.resources import PipelinePaths, StagingDuckDB
 
 
 def _work_db() -> str:
@@ -21,15 +20,16 @@ def _work_db() -> str:
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([assets]),
     asset_checks=warehouse_checks,
-    jobs=[refresh_job],
+    jobs=[refresh_job, extract_buckets_job],
     schedules=[daily_refresh],
     sensors=[input_folder_sensor],
     loggers={"progress": progress_logger},  # chosen by `make run`; other runs keep Dagster's console logger
     resources={
-        "duckdb": DuckDBResource(database=_work_db(), connection_config=settings.duckdb_config()),
+        "duckdb": StagingDuckDB(database=_work_db(), connection_config=settings.duckdb_config()),
         "paths": PipelinePaths(),
     },
-    # One writer at a time on the staging database: run steps in one process.
+    # The refresh runs its steps in one process (they share one pool of text workers); the bucket job
+    # extract_document_buckets sets the multiprocess executor.
     executor=dg.in_process_executor,
 )
 
@@ -37,3 +37,8 @@ defs = dg.Definitions(
 def refresh_job_definition() -> dg.JobDefinition:
     """The refresh job resolved against these definitions (what `make run` executes)."""
     return defs.resolve_job_def("refresh_warehouse")
+
+
+def extract_buckets_job_definition() -> dg.JobDefinition:
+    """The partitioned text-stage job (reconstructable: its steps run in worker processes)."""
+    return defs.resolve_job_def("extract_document_buckets")

@@ -6,10 +6,12 @@ bound parameters.
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Iterable
 
 import duckdb
 import pyarrow as pa
+from filelock import FileLock
 
 VALUE = pa.decimal128(38, 10)
 _Q = Decimal("1e-10")
@@ -83,6 +85,12 @@ SCHEMAS: dict[str, pa.Schema] = {
 # Tables whose rows belong to one document: dropped when the document is superseded.
 PER_DOCUMENT = ("stg_document", "stg_document_meta", "stg_article", "stg_furniture", "stg_mention",
                 "stg_entity", "stg_person_role", "stg_quantity", "stg_relation", "stg_stage_done")
+
+
+def lock_for(database: str | Path) -> FileLock:
+    """The lock every process holds while it has the staging file open: DuckDB lets one process open a
+    file at a time, so partition runs in other processes wait for their turn instead of failing."""
+    return FileLock(f"{database}.lock")
 
 
 def _arrow_type_sql(t: pa.DataType) -> str:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .entities import EntityMention
+from .regex_gate import can_match, necessary_chars
 from .timex import TimeExpr
 
 AGREEMENT = re.compile(r"(?:签订|签署|签约|缔结)(?P<what>[^，。；！？\n]{0,30}?(?:协议书|协议|合同|备忘录|责任书|军令状|意向书|合作书))")
@@ -75,10 +76,16 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
     return []
 
 
-def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str) -> list[Relation]:
+def _gated(pattern: re.Pattern[str], sent: str, chars: set[str]):
+    """``pattern.finditer(sent)``, skipped when the sentence lacks a character every match needs."""
+    return pattern.finditer(sent) if can_match(_GATES[pattern], chars) else iter(())
+
+
+def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str,
+                chars: set[str]) -> list[Relation]:
     """One agreement per signing verb: 甲分别与乙、丙签订A，与丁签订B → (甲,乙,丙: A), (甲,丁: B)."""
     sent = text[s:e]
-    matches = list(AGREEMENT.finditer(sent)) or list(AGREEMENT_BARE.finditer(sent))
+    matches = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
     if not matches:
         return []
     first = matches[0]
@@ -99,21 +106,26 @@ def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: 
     return out
 
 
+# Most sentences sign, meet and visit nothing: their characters tell without a scan.
+_GATES = {p: necessary_chars(p) for p in (AGREEMENT, AGREEMENT_BARE, MEETING, VISIT)}
+
+
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
     for s, e in _sentences(text):
         sent = text[s:e]
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
-        out.extend(_agreements(text, s, e, mentions, date))
-        m = AGREEMENT.search(sent) or AGREEMENT_BARE.search(sent)
-        mm = MEETING.search(sent)
+        chars = set(sent)
+        out.extend(_agreements(text, s, e, mentions, date, chars))
+        m = next(_gated(AGREEMENT, sent, chars), None) or next(_gated(AGREEMENT_BARE, sent, chars), None)
+        mm = next(_gated(MEETING, sent, chars), None)
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()
             what = re.sub(r"^.*?(?:在|于)", "", what) if len(what) > 40 else what
             parties = _parties(mentions, s, e)
             if parties:
                 out.append(Relation("meeting", what, sent.strip(), s, e, parties, date))
-        vm = VISIT.search(sent)
+        vm = next(_gated(VISIT, sent, chars), None)
         if vm and not m:
             parties = _parties(mentions, s, e)
             if len(parties) >= 2:

@@ -8,8 +8,10 @@ documents it has not processed yet, so a refresh costs what changed.
 import json
 import os
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -160,6 +162,78 @@ def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dic
     return out
 
 
+def _read_texts(con, batch: list[str]) -> list[tuple[str, str]]:
+    return con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
+                       [batch]).fetchall()
+
+
+def _read_articles(con, batch: list[str]) -> list[list[dict]]:
+    per_doc = _load_articles(con, batch)
+    return [per_doc[d] for d in batch]
+
+
+def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
+    arts = _load_articles(con, batch)
+    mentions = _load_mentions(con, batch)
+    return [(arts[d], mentions[d]) for d in batch]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One text stage: what it reads from staging, the pure function it maps over documents, and the
+    staging tables its results go to (one per element of the function's result, the last being errors)."""
+
+    name: str
+    read: Callable
+    func: Callable
+    tables: tuple[str, ...]
+
+
+STAGES = (
+    Stage("articles", _read_texts, stages.articles_of, ("stg_document_meta", "stg_article", "stg_furniture")),
+    Stage("entities", _read_articles, stages.entities_of, ("stg_mention", "stg_person_role", "stg_entity")),
+    Stage("quantities", _per_document_inputs, stages.quantities_of, ("stg_quantity",)),
+    Stage("relations", _per_document_inputs, stages.relations_of, ("stg_relation",)),
+)
+STAGE = {s.name: s for s in STAGES}
+
+
+def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg.AssetExecutionContext | None = None
+              ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Process ``todo`` documents through ``stage`` in batches.
+
+    The staging file is open only to read a batch's inputs and to append its results (one transaction with
+    its done-marks): between the two, the text core runs with the file closed, so runs in other processes
+    (partitions of a backfill) get their turn at it."""
+    added = {t: 0 for t in stage.tables}
+    errors: list[tuple[str, str]] = []
+    for batch in _batches(todo, context=context):
+        with duckdb.get_connection() as con:
+            inputs = stage.read(con, batch)
+        out: dict[str, list[dict]] = {t: [] for t in stage.tables}
+        for result in map_batched(stage.func, inputs):
+            *parts, errs = result
+            for table, part in zip(stage.tables, parts):
+                if isinstance(part, dict):
+                    out[table].append(part)
+                else:
+                    out[table].extend(part)
+            errors.extend(errs)
+        with duckdb.get_connection() as con:
+            con.execute("BEGIN TRANSACTION")
+            for table, rows in out.items():
+                added[table] += staging.append(con, table, rows)
+            staging.mark_done(con, stage.name, batch)
+            con.execute("COMMIT")
+    return added, errors
+
+
+def _pending(duckdb: DuckDBResource, stage: str, prefix: str = "") -> list[str]:
+    with duckdb.get_connection() as con:
+        staging.ensure_tables(con)
+        return [d for d in staging.pending(con, stage) if d.startswith(prefix)]
+
+
 @dg.asset(
     deps=[raw_documents], group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Layout repaired (hard wraps joined, furniture tagged) and pages split into articles with "
@@ -167,33 +241,14 @@ def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dic
 )
 def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
-    n_articles = n_furniture = 0
-    errors: list[str] = []
+    todo = _pending(duckdb, "articles")
+    added, errors = run_stage(STAGE["articles"], duckdb, todo, context)
     with duckdb.get_connection() as con:
-        staging.ensure_tables(con)
-        todo = staging.pending(con, "articles")
-        for batch in _batches(todo, context=context):
-            texts = con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
-                                [batch]).fetchall()
-            metas, arts, furniture = [], [], []
-            for meta, a, f, err in map_batched(stages.articles_of, texts):
-                metas.append(meta)
-                arts.extend(a)
-                furniture.extend(f)
-                errors.extend(err)
-            con.execute("BEGIN TRANSACTION")
-            staging.append(con, "stg_document_meta", metas)
-            staging.append(con, "stg_article", arts)
-            staging.append(con, "stg_furniture", furniture)
-            staging.mark_done(con, "articles", batch)
-            con.execute("COMMIT")
-            n_articles += len(arts)
-            n_furniture += len(furniture)
         total = con.execute("SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
         return dg.MaterializeResult(metadata={
             "dagster/row_count": total[0],
-            "documents_processed": len(todo), "new_articles": n_articles, "articles_total": total[0],
-            "boilerplate_articles": total[1], "removed_spans": n_furniture, **_errors(context, con, errors),
+            "documents_processed": len(todo), "new_articles": added["stg_article"], "articles_total": total[0],
+            "boilerplate_articles": total[1], "removed_spans": added["stg_furniture"], **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
                                     "FROM stg_article ORDER BY document_id, seq"),
@@ -207,31 +262,13 @@ def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
 )
 def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
-    n_mentions = n_roles = 0
-    errors: list[str] = []
+    todo = _pending(duckdb, "entities")
+    added, errors = run_stage(STAGE["entities"], duckdb, todo, context)
     with duckdb.get_connection() as con:
-        staging.ensure_tables(con)
-        todo = staging.pending(con, "entities")
-        for batch in _batches(todo, context=context):
-            per_doc = _load_articles(con, batch)
-            mentions, roles, ents = [], [], []
-            for m, r, e, err in map_batched(stages.entities_of, [per_doc[d] for d in batch]):
-                mentions.extend(m)
-                roles.extend(r)
-                ents.extend(e)
-                errors.extend(err)
-            con.execute("BEGIN TRANSACTION")
-            staging.append(con, "stg_mention", mentions)
-            staging.append(con, "stg_entity", ents)
-            staging.append(con, "stg_person_role", roles)
-            staging.mark_done(con, "entities", batch)
-            con.execute("COMMIT")
-            n_mentions += len(mentions)
-            n_roles += len(roles)
         return dg.MaterializeResult(metadata={
             "dagster/row_count": con.execute("SELECT count(*) FROM stg_mention").fetchone()[0],
-            "documents_processed": len(todo), "new_mentions": n_mentions, "new_person_roles": n_roles,
-            **_errors(context, con, errors),
+            "documents_processed": len(todo), "new_mentions": added["stg_mention"],
+            "new_person_roles": added["stg_person_role"], **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS entities "
                                     "FROM stg_mention GROUP BY 1 ORDER BY 2 DESC"),
@@ -249,47 +286,30 @@ def _errors(context: dg.AssetExecutionContext, con, errors: list[tuple[str, str]
             "rule_failure_examples": dg.MetadataValue.md("\n".join(f"- `{m}`" for m in lines[:20]) or "none")}
 
 
-def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
-    arts = _load_articles(con, batch)
-    mentions = _load_mentions(con, batch)
-    return [(arts[d], mentions[d]) for d in batch]
-
-
 @dg.asset(
     deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Every measured number: value and unit normalised exactly, qualifier, metric, subject entity, "
                 "period resolved against the article date, status and year-on-year flag.",
 )
 def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    return _facts_from_articles(context, duckdb, "quantities", stages.quantities_of, "stg_quantity", {
+    return _facts_from_articles(context, duckdb, STAGE["quantities"], {
         "by_metric": ("SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity GROUP BY ALL ORDER BY n DESC", 15),
         "preview": ("SELECT raw_text, metric_code, value, unit_code, status, period_label "
                     "FROM stg_quantity ORDER BY article_id, char_start", 10),
     })
 
 
-def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource, stage: str, func, table: str,
+def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource, stage: Stage,
                          previews: dict[str, tuple[str, int]]) -> dg.MaterializeResult:
     """A fact stage over the articles and mentions of every document it has not processed yet."""
     started = time.perf_counter()
-    n_rows = 0
-    errors: list[str] = []
+    todo = _pending(duckdb, stage.name)
+    added, errors = run_stage(stage, duckdb, todo, context)
+    table = stage.tables[0]
     with duckdb.get_connection() as con:
-        staging.ensure_tables(con)
-        todo = staging.pending(con, stage)
-        for batch in _batches(todo, context=context):
-            rows = []
-            for rs, err in map_batched(func, _per_document_inputs(con, batch)):
-                rows.extend(rs)
-                errors.extend(err)
-            con.execute("BEGIN TRANSACTION")
-            staging.append(con, table, rows)
-            staging.mark_done(con, stage, batch)
-            con.execute("COMMIT")
-            n_rows += len(rows)
         return dg.MaterializeResult(metadata={
             "dagster/row_count": con.execute(f"SELECT count(*) FROM {table}").fetchone()[0],  # our own constant
-            "documents_processed": len(todo), f"new_{stage}": n_rows, **_errors(context, con, errors),
+            "documents_processed": len(todo), f"new_{stage.name}": added[table], **_errors(context, con, errors),
             "seconds": round(time.perf_counter() - started, 3),
             **{key: preview(con, sql, max_rows=n) for key, (sql, n) in previews.items()},
         })
@@ -300,9 +320,41 @@ def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResour
     description="Agreements, visits and meetings with their parties and dates.",
 )
 def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    return _facts_from_articles(context, duckdb, "relations", stages.relations_of, "stg_relation", {
+    return _facts_from_articles(context, duckdb, STAGE["relations"], {
         "preview": ("SELECT relation_type, description, event_date FROM stg_relation", 10),
     })
+
+
+# Scale-out: the documents split by the first hex digit of their content-hash id. A partition's run does the
+# text stages for its documents only, so a backfill spreads the work over runs (processes, containers or
+# machines sharing the warehouse volume); the refresh then finds nothing left to extract and only loads.
+DOCUMENT_BUCKETS = dg.StaticPartitionsDefinition([f"{i:x}" for i in range(16)])
+
+
+@dg.asset(
+    deps=[raw_documents], group_name="scale_out", kinds={"python", "duckdb"}, owners=OWNERS,
+    partitions_def=DOCUMENT_BUCKETS,
+    description="The text stages (articles, entities, quantities, relations) for the documents whose id "
+                "starts with the partition's hex digit. Backfill all partitions to spread a large intake over "
+                "runs; the refresh job then only loads and publishes.",
+)
+def document_bucket_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    started = time.perf_counter()
+    prefix = context.partition_key
+    meta: dict = {}
+    errors: list[tuple[str, str]] = []
+    for stage in STAGES:
+        todo = _pending(duckdb, stage.name, prefix)
+        added, errs = run_stage(stage, duckdb, todo, context)
+        errors.extend(errs)
+        meta[f"{stage.name}_documents"] = len(todo)
+        meta.update({f"new_{t.removeprefix('stg_')}": n for t, n in added.items()})
+    with duckdb.get_connection() as con:
+        meta.update(_errors(context, con, errors))
+    meta["dagster/row_count"] = meta["new_quantity"]
+    meta["seconds"] = round(time.perf_counter() - started, 3)
+    meta["pid"] = os.getpid()
+    return dg.MaterializeResult(metadata=meta)
 
 
 def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
@@ -321,6 +373,11 @@ def _pending_record(paths: PipelinePaths) -> Path:
                 "candidate database; blocking checks run on it before anything is published.",
 )
 def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
+    with staging.lock_for(paths.work_db()):  # no partition run appends while the candidate reads staging
+        return _build_warehouse_tables(context, paths)
+
+
+def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     started = time.perf_counter()
     fingerprint = _fingerprint(paths)
     published = warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record())

@@ -10,9 +10,19 @@ from .. import settings
 from ..intake import scan_input
 from ..recovery import reap_dead_runs
 
+from .assets import DOCUMENT_BUCKETS, document_bucket_extractions
+
 refresh_job = dg.define_asset_job(
-    "refresh_warehouse", selection=dg.AssetSelection.all(),
+    "refresh_warehouse", selection=dg.AssetSelection.all() - dg.AssetSelection.assets(document_bucket_extractions),
     description="Process new or changed input files and publish the warehouse.",
+)
+
+# One run per document bucket, its steps in worker processes: what a backfill launches (through the run
+# launcher: local processes, Docker containers or Kubernetes pods) before refresh_warehouse loads.
+extract_buckets_job = dg.define_asset_job(
+    "extract_document_buckets", selection=dg.AssetSelection.assets(document_bucket_extractions),
+    partitions_def=DOCUMENT_BUCKETS, executor_def=dg.multiprocess_executor,
+    description="The text stages for one bucket of documents (partition = first hex digit of the document id).",
 )
 
 

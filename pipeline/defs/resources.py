@@ -1,9 +1,33 @@
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb as ddb
+from dagster._utils.backoff import backoff
+from dagster_duckdb import DuckDBResource
 
-from .. import settings
+from .. import settings, staging
+
+
+class StagingDuckDB(DuckDBResource):
+    """The staging database: a DuckDBResource whose connections hold the staging file lock.
+
+    Text stages open the file only to read a batch and to append its results, so several runs (the
+    partitions of a backfill, each in its own process) share it, one connection at a time."""
+
+    @contextmanager
+    def get_connection(self):
+        with staging.lock_for(self.database):
+            # as DuckDBResource does, retry a file still held by a process outside the lock (a reader)
+            con = backoff(fn=ddb.connect, retry_on=(RuntimeError, ddb.IOException),
+                          kwargs={"database": self.database, "read_only": False,
+                                  "config": {"custom_user_agent": "dagster", **self.connection_config}},
+                          max_retries=10)
+            try:
+                yield con
+            finally:
+                con.close()
 
 
 class PipelinePaths(dg.ConfigurableResource):
