@@ -18,6 +18,7 @@ def test_necessary_characters_of_a_pattern():
     assert _sets(r"(?:今年|\d{4}年)?[一二]季度") == {"一二", "季", "度"}
     assert _sets(r"x|\d") == set()  # \d is every Unicode digit: no finite set
     assert necessary_chars(re.compile("abc", re.I)) == ()
+    assert _sets(r"(?i:q)[1-4]") == {"1234"}  # a case-blind group spells nothing
     assert can_match(necessary_chars(re.compile(r"第.季度")), set("第三季度"))
     assert not can_match(necessary_chars(re.compile(r"第.季度")), set("第三季"))
 

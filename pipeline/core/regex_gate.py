@@ -1,10 +1,10 @@
 """Skip regular-expression scans over lines that cannot contain a match.
 
 ``necessary_chars(pattern)`` reads the compiled pattern's syntax tree and
-returns characters of which every match contains at least one (for 第X季度, the
-set {季}; for 农历… or 腊月…, {农, 腊, 臘, …}), or None when no such set is
-known. A text without any of them is not scanned: with dozens of patterns over
-long articles, the scans that cannot match were most of the time spent.
+returns sets of characters such that every match holds a character of each
+set (for 第X季度: {第}, {季}, {度}; for 农历… or 腊月…: {农, 腊, 臘, …}). A line
+without one of them is not scanned: with dozens of patterns over long
+articles, the scans that could not match were most of the time spent.
 """
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def _required(items) -> list[frozenset[str]]:
     out: list[frozenset[str]] = []
     for op, av in items:
         if op == C.SUBPATTERN:
-            out.extend(_required(av[-1]))
+            if not av[1] & re.IGNORECASE:  # (?i:…) matches other characters than it spells
+                out.extend(_required(av[-1]))
         elif op == getattr(C, "ATOMIC_GROUP", None):
             out.extend(_required(av))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
@@ -70,7 +71,7 @@ def _item(op, av) -> frozenset[str] | None:
     if op == C.IN:
         return _class_chars(av)
     if op == C.SUBPATTERN:
-        return _best(_required(av[-1]))
+        return None if av[1] & re.IGNORECASE else _best(_required(av[-1]))
     if op == getattr(C, "ATOMIC_GROUP", None):
         return _best(_required(av))
     if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
