@@ -13,14 +13,16 @@ def _error(stage: str, document_id: str, key: str, exc: Exception) -> tuple[str,
     return document_id, f"{stage}: {key}: {exc!r}"[:500]
 
 
-def articles_of(item: tuple[str, str]) -> tuple[dict, list[dict], list[dict], list[tuple[str, str]]]:
+def articles_of(item: tuple[str, str]) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, str]]]:
+    """([document fields], articles, removed furniture, errors): like every stage, lists of rows."""
     document_id, text = item
     try:
-        return (*records.split_articles(document_id, text), [])
+        meta, articles, furniture = records.split_articles(document_id, text)
+        return [meta], articles, furniture, []
     except Exception as exc:  # noqa: BLE001 - one document's failure never stops the batch
         meta = {"document_id": document_id, "source_name": "", "published_date": None,
                 "published_date_inferred": True}
-        return meta, [], [], [_error("articles", document_id, document_id, exc)]
+        return [meta], [], [], [_error("articles", document_id, document_id, exc)]
 
 
 def entities_of(articles: list[dict]) -> tuple[list[dict], list[dict], list[dict], list[tuple[str, str]]]:

@@ -161,11 +161,11 @@ def delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) ->
         con.unregister("_gone")
 
 
-def pending(con: duckdb.DuckDBPyConnection, stage: str) -> list[str]:
-    """Documents not yet processed by ``stage``."""
+def pending(con: duckdb.DuckDBPyConnection, stage: str, prefix: str = "") -> list[str]:
+    """Documents not yet processed by ``stage`` (those whose id starts with ``prefix``)."""
     return [r[0] for r in con.execute(
-        "SELECT document_id FROM stg_document WHERE document_id NOT IN "
-        "(SELECT document_id FROM stg_stage_done WHERE stage = ?) ORDER BY document_id", [stage]).fetchall()]
+        "SELECT document_id FROM stg_document WHERE starts_with(document_id, ?) AND document_id NOT IN "
+        "(SELECT document_id FROM stg_stage_done WHERE stage = ?) ORDER BY document_id", [prefix, stage]).fetchall()]
 
 
 def mark_done(con: duckdb.DuckDBPyConnection, stage: str, document_ids: list[str]) -> None:

@@ -4,7 +4,7 @@ from pipeline.core import records
 
 
 def test_failing_article_is_reported_and_the_others_kept():
-    meta, arts, furniture, errors = stages.articles_of(("doc1", "本报讯 滇中新区签约项目12个，总投资52.17亿元。\n"))
+    metas, arts, furniture, errors = stages.articles_of(("doc1", "本报讯 滇中新区签约项目12个，总投资52.17亿元。\n"))
     assert errors == [] and len(arts) == 1
     broken = dict(arts[0], article_id="broken", body=None)  # a record no rule can read
     mentions, roles, ents, errors = stages.entities_of([arts[0], broken])

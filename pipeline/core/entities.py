@@ -168,7 +168,7 @@ def find_regions(text: str) -> list[EntityMention]:
             continue
         if word not in rankings:
             rankings[word] = _rank_regions(word, regs, context)
-        best = _choose_region(text, s, e, word, regs, context, rankings[word])
+        best = _choose_region(text, s, e, word, rankings[word], context)
         if best is None:
             continue
         parent = best.parent_id
@@ -225,9 +225,10 @@ def _rank_regions(word: str, regs: list[gazetteer.Region], context: dict[str, in
     return ranked, _context_support(context, best) + context.get(best.region_id, 0)
 
 
-def _choose_region(text: str, s: int, e: int, word: str, regs: list[gazetteer.Region], context: dict[str, int],
-                   ranking: tuple[list[gazetteer.Region], int] | None = None) -> gazetteer.Region | None:
-    ranked, support = ranking or _rank_regions(word, regs, context)
+def _choose_region(text: str, s: int, e: int, word: str, ranking: tuple[list[gazetteer.Region], int],
+                   context: dict[str, int]) -> gazetteer.Region | None:
+    """The division [s, e) names, from ``_rank_regions``, or None when the text does not support one."""
+    ranked, support = ranking
     best = ranked[0]
     is_full = best.name == word or (word != best.short and word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道")))
     if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:

@@ -65,17 +65,12 @@ def _required(items) -> list[frozenset[str]]:
 
 
 def _item(op, av) -> frozenset[str] | None:
-    """One set of characters a match of this item contains, or None."""
+    """One set of characters a match of this item contains, or None (groups and repeats are
+    flattened by ``_required``)."""
     if op == C.LITERAL:
         return frozenset(chr(av))
     if op == C.IN:
         return _class_chars(av)
-    if op == C.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _best(_required(av[-1]))
-    if op == getattr(C, "ATOMIC_GROUP", None):
-        return _best(_required(av))
-    if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
-        return _best(_required(av[2])) if av[0] >= 1 else None
     if op == C.BRANCH:
         union: set[str] = set()
         for alt in av[1]:

@@ -76,18 +76,22 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
     return []
 
 
+# Most sentences sign, meet and visit nothing: their characters tell without a scan.
+_GATES = {p: necessary_chars(p) for p in (AGREEMENT, AGREEMENT_BARE, MEETING, VISIT)}
+
+
 def _gated(pattern: re.Pattern[str], sent: str, chars: set[str]):
     """``pattern.finditer(sent)``, skipped when the sentence lacks a character every match needs."""
     return pattern.finditer(sent) if can_match(_GATES[pattern], chars) else iter(())
 
 
 def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str,
-                chars: set[str]) -> list[Relation]:
-    """One agreement per signing verb: 甲分别与乙、丙签订A，与丁签订B → (甲,乙,丙: A), (甲,丁: B)."""
-    sent = text[s:e]
-    matches = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
+                matches: list[re.Match[str]]) -> list[Relation]:
+    """One agreement per signing verb (``matches``, in the sentence [s, e)):
+    甲分别与乙、丙签订A，与丁签订B → (甲,乙,丙: A), (甲,丁: B)."""
     if not matches:
         return []
+    sent = text[s:e]
     first = matches[0]
     cp = _COUNTERPART.search(sent, 0, first.start())
     actor_end = s + (cp.start() if cp else first.start())
@@ -106,18 +110,15 @@ def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: 
     return out
 
 
-# Most sentences sign, meet and visit nothing: their characters tell without a scan.
-_GATES = {p: necessary_chars(p) for p in (AGREEMENT, AGREEMENT_BARE, MEETING, VISIT)}
-
-
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
     for s, e in _sentences(text):
         sent = text[s:e]
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
         chars = set(sent)
-        out.extend(_agreements(text, s, e, mentions, date, chars))
-        m = next(_gated(AGREEMENT, sent, chars), None) or next(_gated(AGREEMENT_BARE, sent, chars), None)
+        signed = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
+        out.extend(_agreements(text, s, e, mentions, date, signed))
+        m = signed[0] if signed else None
         mm = next(_gated(MEETING, sent, chars), None)
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()

@@ -213,11 +213,8 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
         out: dict[str, list[dict]] = {t: [] for t in stage.tables}
         for result in map_batched(stage.func, inputs):
             *parts, errs = result
-            for table, part in zip(stage.tables, parts):
-                if isinstance(part, dict):
-                    out[table].append(part)
-                else:
-                    out[table].extend(part)
+            for table, rows in zip(stage.tables, parts):
+                out[table].extend(rows)
             errors.extend(errs)
         with duckdb.get_connection() as con:
             con.execute("BEGIN TRANSACTION")
@@ -231,7 +228,7 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
 def _pending(duckdb: DuckDBResource, stage: str, prefix: str = "") -> list[str]:
     with duckdb.get_connection() as con:
         staging.ensure_tables(con)
-        return [d for d in staging.pending(con, stage) if d.startswith(prefix)]
+        return staging.pending(con, stage, prefix)
 
 
 @dg.asset(

@@ -19,7 +19,8 @@ class StagingDuckDB(DuckDBResource):
     @contextmanager
     def get_connection(self):
         with staging.lock_for(self.database):
-            # as DuckDBResource does, retry a file still held by a process outside the lock (a reader)
+            # as DuckDBResource does, retry a file still held by a process outside the lock (a reader); unlike
+            # it, close the connection when the body raises, so the lock is never released with the file open
             con = backoff(fn=ddb.connect, retry_on=(RuntimeError, ddb.IOException),
                           kwargs={"database": self.database, "read_only": False,
                                   "config": {"custom_user_agent": "dagster", **self.connection_config}},
