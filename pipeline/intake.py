@@ -89,3 +89,9 @@ def read_input_file(path: Path, source_path: str, st: os.stat_result | None = No
         result.reason = str(exc)
         result.document_id = ""
     return result
+
+
+def read_input_task(item: tuple[Path, str, os.stat_result]) -> FileResult:
+    """``read_input_file`` for a process pool: (path, source path, stat) in, the result out."""
+    path, source_path, st = item
+    return read_input_file(path, source_path, st)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterable, Iterator, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,10 +38,17 @@ def pool() -> ProcessPoolExecutor:
     return _POOL
 
 
-def map_batched(func: Callable[[T], R], items: Iterable[T], min_parallel: int = 40, chunksize: int = 8) -> Iterator[R]:
-    """Map ``func`` over ``items`` in order, across processes when it pays."""
+def _apply(func: Callable[[T], R], chunk: list[T]) -> list[R]:
+    return [func(x) for x in chunk]
+
+
+def submit_batched(func: Callable[[T], R], items: Iterable[T], min_parallel: int = 40,
+                   chunksize: int = 8) -> Callable[[], list[R]]:
+    """Start mapping ``func`` over ``items`` across processes when it pays; the returned function waits for
+    the results, in order. The caller works meanwhile (writes the previous batch, reads the next one)."""
     items = list(items)
     if workers() <= 1 or len(items) < min_parallel:
-        yield from map(func, items)
-        return
-    yield from pool().map(func, items, chunksize=chunksize)
+        results = [func(x) for x in items]
+        return lambda: results
+    futures = [pool().submit(_apply, func, items[i:i + chunksize]) for i in range(0, len(items), chunksize)]
+    return lambda: [r for f in futures for r in f.result()]

@@ -87,6 +87,11 @@ class Fingerprint:
     code: str
 
 
+# A document's texts are a function of its bytes (the id is their hash) and are rewritten only with a new
+# ingested_at: hashing the other columns sees every change without reading the whole corpus at each refresh.
+_ROW_HASH = {"stg_document": "hash(document_id, source_path, encoding, is_traditional, n_bytes, ingested_at)"}
+
+
 def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     import hashlib
 
@@ -98,7 +103,8 @@ def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
         for table in sorted(SCHEMAS):
             if table == "stg_stage_done":
                 continue
-            row = con.execute(f"SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM {table} AS t").fetchone()
+            row = con.execute(f"SELECT count(*), coalesce(bit_xor({_ROW_HASH.get(table, 'hash(t)')}), 0) "
+                              f"FROM {table} AS t").fetchone()
             digest.update(f"{table}:{row[0]}:{row[1]};".encode())
     finally:
         con.close()
@@ -142,7 +148,17 @@ PER_DOCUMENT = {
     "fact_person_role": "article_id", "fact_relation": "article_id",
     "dim_article": "document_id", "dim_document": "document_id",
 }
+_WORK_TABLE = re.compile(r"\bwork\.(?=stg_)")
 _MODEL = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS\s+(.*?);?\s*$", re.S | re.I)
+
+
+def _staging_per_document() -> tuple[str, ...]:
+    from .staging import PER_DOCUMENT as tables
+
+    return tuple(t for t in tables if t != "stg_stage_done")
+
+
+STAGING_PER_DOCUMENT = _staging_per_document()
 
 
 def model_select(name: str) -> str:
@@ -154,8 +170,9 @@ def model_select(name: str) -> str:
     return m.group(2)
 
 
-def update_candidate(published: Path, work_db: Path, candidate: Path) -> dict[str, int]:
-    """The published warehouse with the rows of changed documents replaced, the global tables rebuilt.
+def update_candidate(published: Path, work_db: Path, candidate: Path) -> tuple[dict[str, int], list[str]]:
+    """The published warehouse with the rows of changed documents replaced, the global tables rebuilt;
+    with the ids of the documents whose rows are new.
 
     Same contents as ``build_candidate`` when only documents changed; a test
     compares the two."""
@@ -177,26 +194,34 @@ def update_candidate(published: Path, work_db: Path, candidate: Path) -> dict[st
                        WHERE document_id IN (SELECT document_id FROM _old_docs)""")
         con.execute("""CREATE TEMP TABLE _new_articles AS SELECT article_id FROM work.stg_article
                        WHERE document_id IN (SELECT document_id FROM _new_docs)""")
+        # The new documents' staging rows in memory: the per-document models then read a handful of rows, where
+        # reading work.* and filtering the result would evaluate each model over the whole corpus.
+        con.execute("ATTACH ':memory:' AS delta")
+        for table in STAGING_PER_DOCUMENT:
+            con.execute(f"CREATE TABLE delta.{table} AS SELECT * FROM work.{table} "
+                        f"WHERE document_id IN (SELECT document_id FROM _new_docs)")
         con.execute("BEGIN TRANSACTION")
         for table, key in PER_DOCUMENT.items():  # identifiers: our constants
             old = "_old_docs" if key == "document_id" else "_old_articles"
             con.execute(f"DELETE FROM main.{table} WHERE {key} IN (SELECT {key} FROM {old})")
         for table, key in PER_DOCUMENT.items():
             new = "_new_docs" if key == "document_id" else "_new_articles"
-            con.execute(f"INSERT INTO main.{table} SELECT * FROM ({model_select(table)}) "
-                        f"WHERE {key} IN (SELECT {key} FROM {new})")
+            select = _WORK_TABLE.sub("delta.", model_select(table))
+            con.execute(f"INSERT INTO main.{table} SELECT * FROM ({select}) WHERE {key} IN (SELECT {key} FROM {new})")
         for name in TABLE_MODELS:
             if name not in PER_DOCUMENT:
                 con.execute(model_sql(name))
         con.execute("COMMIT")
-        changed = con.execute("SELECT (SELECT count(*) FROM _old_docs), (SELECT count(*) FROM _new_docs)").fetchone()
+        removed = con.execute("SELECT count(*) FROM _old_docs").fetchone()[0]
+        added = sorted(r[0] for r in con.execute("SELECT document_id FROM _new_docs").fetchall())
         con.execute("DETACH work")
+        con.execute("DETACH delta")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_MODELS}
-        counts["documents_removed"], counts["documents_added"] = changed
+        counts["documents_removed"], counts["documents_added"] = removed, len(added)
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return counts
+    return counts, added
 
 
 def create_views(candidate: Path) -> list[str]:
@@ -235,9 +260,19 @@ def _sql_path(p: Path) -> str:
 
 @dataclass(frozen=True)
 class Check:
+    """A data-quality rule: ``sql`` returns the offending rows.
+
+    Rules about one row (or one document's rows) call ``in_scope(document_id)``: a check then reads only the
+    documents new in the candidate, since the rest were checked when they were published (checks block
+    publication) — work proportional to what changed. Rules across documents (keys, references) read all rows.
+    """
     name: str
     description: str
-    sql: str  # returns offending rows
+    sql: str
+
+    @property
+    def per_document(self) -> bool:
+        return "in_scope(" in self.sql
 
 
 CHECKS: tuple[Check, ...] = (
@@ -248,7 +283,7 @@ CHECKS: tuple[Check, ...] = (
         UNION ALL SELECT 'dim_entity', entity_id FROM dim_entity GROUP BY entity_id HAVING count(*) > 1
         UNION ALL SELECT 'fact_relation', relation_id FROM fact_relation GROUP BY relation_id HAVING count(*) > 1"""),
     Check("no_duplicate_facts", "no quantity is stated twice for the same span", """
-        SELECT article_id, char_start, char_end, count(*) AS n FROM fact_quantity
+        SELECT article_id, char_start, char_end, count(*) AS n FROM fact_quantity WHERE in_scope(document_id)
         GROUP BY ALL HAVING count(*) > 1"""),
     Check("foreign_keys_resolve", "every reference points at an existing row", """
         SELECT 'fact_quantity.article_id' AS ref, q.quantity_id AS key FROM fact_quantity q
@@ -278,26 +313,39 @@ CHECKS: tuple[Check, ...] = (
             LEFT JOIN dim_metric m USING (metric_code) WHERE m.metric_code IS NULL"""),
     Check("values_finite", "values are finite and ranges ordered", """
         SELECT quantity_id, value, value_high FROM fact_quantity
-        WHERE value IS NULL OR NOT isfinite(CAST(value AS DOUBLE))
-           OR (value_high IS NOT NULL AND value_high < value)"""),
+        WHERE in_scope(document_id) AND (value IS NULL OR NOT isfinite(CAST(value AS DOUBLE))
+           OR (value_high IS NOT NULL AND value_high < value))"""),
     Check("provenance_spans", "body[char_start:char_end] equals raw_text / surface", """
+        WITH a AS (SELECT article_id, body FROM dim_article WHERE in_scope(document_id))
         SELECT 'fact_quantity' AS tbl, q.quantity_id AS key, q.raw_text AS expected,
                substr(a.body, q.char_start + 1, q.char_end - q.char_start) AS found
-        FROM fact_quantity q JOIN dim_article a USING (article_id)
-        WHERE substr(a.body, q.char_start + 1, q.char_end - q.char_start) <> q.raw_text
+        FROM fact_quantity q JOIN a USING (article_id)
+        WHERE in_scope(q.document_id) AND substr(a.body, q.char_start + 1, q.char_end - q.char_start) <> q.raw_text
         UNION ALL
         SELECT 'fact_entity_mention', m.entity_id, m.surface, substr(a.body, m.char_start + 1, m.char_end - m.char_start)
-        FROM fact_entity_mention m JOIN dim_article a USING (article_id)
-        WHERE m.char_start IS NOT NULL AND substr(a.body, m.char_start + 1, m.char_end - m.char_start) <> m.surface"""),
+        FROM fact_entity_mention m JOIN a USING (article_id)
+        WHERE in_scope(m.document_id) AND m.char_start IS NOT NULL
+          AND substr(a.body, m.char_start + 1, m.char_end - m.char_start) <> m.surface"""),
     Check("files_accounted_for", "every input file is a document or quarantined", """
         SELECT source_path FROM (SELECT DISTINCT source_path FROM dim_document) d
         WHERE source_path IN (SELECT source_path FROM quarantine_file)"""),
 )
 
 
-def run_check(db: Path, check: Check, limit: int = 20) -> tuple[int, list[tuple]]:
+def run_check(db: Path, check: Check, scope: list[str] | None = None, limit: int = 20) -> tuple[int, list[tuple]]:
+    """Offending rows of ``check`` in ``db``: their count and the first ``limit``. ``scope``: the documents whose
+    rows are new (None: all of them)."""
+    import pyarrow as pa
+
+    if scope == [] and check.per_document:
+        return 0, []  # no new rows
     con = duckdb.connect(str(db), read_only=True)
     try:
+        if scope is None:
+            con.execute("CREATE TEMP MACRO in_scope(d) AS true")
+        else:
+            con.register("_scope", pa.table({"document_id": pa.array(scope, pa.string())}))
+            con.execute("CREATE TEMP MACRO in_scope(d) AS d IN (SELECT document_id FROM _scope)")
         n = con.execute(f"SELECT count(*) FROM ({check.sql})").fetchone()[0]
         rows = con.execute(f"SELECT * FROM ({check.sql}) LIMIT {int(limit)}").fetchall() if n else []
     finally:

@@ -49,6 +49,23 @@ def test_one_new_document_is_the_only_work(built):
     after = dict(built.query("SELECT document_id, ingested_at FROM dim_document"))
     assert len(after) == len(before) + 1
     assert all(after[d] == t for d, t in before.items())  # old documents were not reprocessed
+    # per-row checks read the new document's rows only (the others passed when they were published)
+    checks = _latest_checks(built)
+    assert checks["provenance_spans"]["documents_checked"] == 1
+    assert checks["keys_unique"]["documents_checked"] == "all"
+
+
+def test_copies_of_a_loaded_file_add_no_document(built):
+    n = built.query("SELECT count(*) FROM dim_document")[0][0]
+    for name in ("copy_a.txt", "copy_b.txt"):  # two copies in one intake batch
+        shutil.copy(built.input / "003.txt", built.input / name)
+    built.refresh()
+    assert built.latest_metadata("raw_documents")["new_documents"] == 0
+    assert built.query("SELECT count(*) FROM dim_document")[0][0] == n
+    for name in ("copy_a.txt", "copy_b.txt"):
+        (built.input / name).unlink()
+    built.refresh(config={"ops": {"raw_documents": {"config": {"prune_missing": True}}}})
+    assert built.query("SELECT count(*) FROM dim_document")[0][0] == n
 
 
 def test_changed_file_supersedes_its_old_rows(built):
@@ -172,6 +189,23 @@ def test_every_bad_file_is_accounted_for_and_the_batch_loads(tmp_path):
     assert enc == "big5"
     assert env.query("SELECT count(*) FROM dim_entity WHERE canonical_name = '滇中新区'")[0][0] == 1
     assert elapsed < 600
+
+
+def _latest_checks(env: Env) -> dict[str, dict]:
+    """Check name → metadata of its latest evaluation."""
+    import dagster as dg
+
+    instance = dg.DagsterInstance.from_config(str(env.home))
+    try:
+        records = instance.get_event_records(
+            dg.EventRecordsFilter(event_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION), limit=50)
+        out: dict[str, dict] = {}
+        for r in records:  # newest first
+            data = r.event_log_entry.dagster_event.event_specific_data
+            out.setdefault(data.check_name, {k: v.value for k, v in data.metadata.items()})
+        return out
+    finally:
+        instance.dispose()
 
 
 def _failed_checks(env: Env) -> list:

@@ -42,17 +42,10 @@ class EntityMention:
 
 # --- lexicons ------------------------------------------------------------
 
-@lru_cache(maxsize=1)
-def _jieba_freq() -> dict[str, int]:
-    import jieba
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba.dt.FREQ
-
-
 def _common_word(word: str, threshold: int = 50) -> bool:
-    return (_jieba_freq().get(word) or 0) >= threshold
+    from .segmenter import dictionary_freq
+
+    return dictionary_freq(word) >= threshold
 
 
 @lru_cache(maxsize=1)
@@ -379,21 +372,20 @@ def _is_proper(prefix: str) -> bool:
         return True
     if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
         return True
-    from .segmenter import pos_cut
+    from .segmenter import dictionary_freq, pos_cut
 
     if any(flag in ("ns", "nr", "nt", "nz", "nrt", "j") and len(w) >= 2 for w, flag in pos_cut(prefix)):
         return True
-    freq = _jieba_freq()
     # an out-of-vocabulary stretch of two or more characters is a proper name
     i = 0
     while i < len(prefix):
         for L in (4, 3, 2):
             w = prefix[i:i + L]
-            if len(w) == L and freq.get(w, 0) > 0:
+            if len(w) == L and dictionary_freq(w) > 0:
                 i += L
                 break
         else:
-            if i + 1 < len(prefix) and _CJK.match(prefix[i]) and _CJK.match(prefix[i + 1]) and freq.get(prefix[i], 0) < 5000000:
+            if i + 1 < len(prefix) and _CJK.match(prefix[i]) and _CJK.match(prefix[i + 1]) and dictionary_freq(prefix[i]) < 5000000:
                 return True
             i += 1
     return False

@@ -11,7 +11,11 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+
+from . import cache, jionlp_data
 from .jionlp_data import dictionary_file, location_alias
+from .reference import reference_dir
 
 LEVELS = ("province", "prefecture", "county", "township")
 
@@ -51,8 +55,31 @@ def _alias_forms(name: str, short: str | None, level: str) -> set[str]:
     return forms
 
 
+def input_key() -> str:
+    """What the parsed gazetteer is a function of (derived lexicons add it to their own key)."""
+    return cache.input_key(files=[Path(__file__), Path(jionlp_data.__file__), reference_dir() / "regions_extra.csv"],
+                           packages=["jionlp"])
+
+
 @lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, Region], dict[str, list[Region]]]:
+    """The divisions by id and by surface form: parsed once, then loaded from the disk cache."""
+    def build() -> tuple[dict[str, Region], dict[str, list[Region]]]:
+        regions = _parse_gazetteer()
+        idx: dict[str, list[Region]] = {}
+        for r in regions.values():
+            for a in r.aliases:
+                idx.setdefault(a, []).append(r)
+        return regions, idx
+
+    return cache.load_or_build("gazetteer", input_key(), build)
+
+
 def load_gazetteer() -> dict[str, Region]:
+    return _tables()[0]
+
+
+def _parse_gazetteer() -> dict[str, Region]:
     town_alias = location_alias()
     raw = _jionlp_dictionary("china_location.zip")
     with zipfile.ZipFile(io.BytesIO(raw)) as zf:
@@ -144,11 +171,6 @@ def children_index() -> dict[str, list[Region]]:
     return idx
 
 
-@lru_cache(maxsize=1)
 def surface_index() -> dict[str, list[Region]]:
     """Every surface form → the regions it may denote."""
-    idx: dict[str, list[Region]] = {}
-    for r in load_gazetteer().values():
-        for a in r.aliases:
-            idx.setdefault(a, []).append(r)
-    return idx
+    return _tables()[1]

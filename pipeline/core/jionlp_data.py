@@ -31,18 +31,29 @@ def quiet_import(module: str):
         return importlib.import_module(module)
 
 
-@lru_cache(maxsize=1)
-def surnames() -> str:
-    """jionlp's list of unambiguous single-character surnames."""
-    return quiet_import("jionlp.rule.rule_pattern").SINGLE_CHINESE_FAMILY_NAME
-
-
-@lru_cache(maxsize=1)
-def all_surnames() -> frozenset[str]:
-    """jionlp's full surname list, ambiguous characters (迟, 高, 常) and two-character ones (欧阳) included."""
+def _surname_lists() -> tuple[str, frozenset[str]]:
     m = quiet_import("jionlp.rule.rule_pattern")
     names = (m.CHINESE_FAMILY_NAME + "|" + m.TWO_CHAR_CHINESE_FAMILY_NAME).strip("()").replace("(", "").replace(")", "")
-    return frozenset(n for n in names.split("|") if n)
+    return m.SINGLE_CHINESE_FAMILY_NAME, frozenset(n for n in names.split("|") if n)
+
+
+@lru_cache(maxsize=1)
+def _surnames_cached() -> tuple[str, frozenset[str]]:
+    from . import cache
+
+    # importing jionlp costs a third of a second per process: its two lists are kept in the disk cache
+    return cache.load_or_build("jionlp-surnames", cache.input_key(files=[Path(__file__)], packages=["jionlp"]),
+                               _surname_lists)
+
+
+def surnames() -> str:
+    """jionlp's list of unambiguous single-character surnames."""
+    return _surnames_cached()[0]
+
+
+def all_surnames() -> frozenset[str]:
+    """jionlp's full surname list, ambiguous characters (迟, 高, 常) and two-character ones (欧阳) included."""
+    return _surnames_cached()[1]
 
 
 @lru_cache(maxsize=1)

@@ -7,18 +7,16 @@ split them (磨/憨) and POS tags see them as names.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
+
+from . import cache
 
 
-@lru_cache(maxsize=1)
-def tokenizer():
-    import jieba
-
+def _user_words() -> dict[str, str]:
+    """Names to add to jieba's dictionary, with their POS tag."""
     from . import gazetteer
     from .reference import load_csv
 
-    jieba.setLogLevel(60)
-    tk = jieba.Tokenizer()
-    tk.initialize()
     words: dict[str, str] = {}
     for r in gazetteer.load_gazetteer().values():
         for a in r.aliases:
@@ -30,9 +28,49 @@ def tokenizer():
         words[row["canonical_name"]] = "nt"
     for row in load_csv("titles.csv"):
         words.setdefault(row["title"], "n")
-    for w, tag in words.items():
+    return words
+
+
+def _build_dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
+    """jieba's dictionary with the user words: (FREQ, total, words added, POS tag of every word)."""
+    import jieba
+    import jieba.posseg
+
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    added = set()
+    for w, tag in _user_words().items():
         if not tk.FREQ.get(w):  # never retag a common word (发展乡 must not make 发展 a place)
             tk.add_word(w, freq=5, tag=tag)
+            added.add(w)
+    pos = jieba.posseg.POSTokenizer(tk)  # reads the tags of jieba's own dictionary file
+    pos.makesure_userdict_loaded()  # and adds the user words' tags
+    return tk.FREQ, tk.total, frozenset(added), pos.word_tag_tab
+
+
+def _dictionary_key() -> str:
+    from . import gazetteer
+    from .reference import reference_dir
+
+    return cache.input_key(files=[Path(__file__), *(reference_dir() / n for n in ("parks.csv", "organizations.csv",
+                                                                                  "titles.csv"))],
+                           packages=["jieba"], parts=[gazetteer.input_key()])
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
+    return cache.load_or_build("jieba-dictionary", _dictionary_key(), _build_dictionary)
+
+
+@lru_cache(maxsize=1)
+def tokenizer():
+    import jieba
+
+    jieba.setLogLevel(60)
+    freq, total, added, _ = _dictionary()
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total, tk.initialized = freq, total, True
+    tk.user_words = added
     return tk
 
 
@@ -40,7 +78,10 @@ def tokenizer():
 def pos_tokenizer():
     import jieba.posseg
 
-    return jieba.posseg.POSTokenizer(tokenizer())
+    pos = jieba.posseg.POSTokenizer.__new__(jieba.posseg.POSTokenizer)  # __init__ would re-read the dictionary file
+    pos.tokenizer = tokenizer()
+    pos.word_tag_tab = _dictionary()[3]
+    return pos
 
 
 @lru_cache(maxsize=200_000)
@@ -51,3 +92,10 @@ def pos_cut(text: str) -> tuple[tuple[str, str], ...]:
 
 def word_freq(word: str) -> int:
     return tokenizer().FREQ.get(word) or 0
+
+
+def dictionary_freq(word: str) -> int:
+    """The word's frequency in jieba's own dictionary: the names added from the gazetteer and lexicons count 0
+    (they had none before), so "is this an ordinary word" stays a question about the language, not our lists."""
+    tk = tokenizer()
+    return 0 if word in tk.user_words else tk.FREQ.get(word) or 0

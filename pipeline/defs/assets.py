@@ -17,7 +17,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, report, stages, staging, warehouse
-from ..parallel import map_batched
+from ..parallel import submit_batched
 from .metadata import markdown_table, preview
 from .resources import PipelinePaths
 
@@ -76,11 +76,16 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
             todo.append((path, sp, st, problem))
         for batch in _batches(todo, context=context, what="files"):
             files, docs, quarantine = [], [], []
+            # decoding is most of intake's time: both cores
+            read = iter(submit_batched(intake.read_input_task, [(p, sp, st) for p, sp, st, problem in batch
+                                                                if not problem])())
             for path, sp, st, problem in batch:
                 if problem:
                     res = intake.FileResult(sp, st.st_size if st else None, st.st_mtime_ns if st else None, reason=problem)
                 else:
-                    res = intake.read_input_file(path, sp, st, have_docs)
+                    res = next(read)
+                    if res.document_id in have_docs:
+                        res.document = None  # the same content is already loaded (a copy or a renamed file)
                 prev = known.get(sp)
                 if prev and prev[0] and prev[0] != res.document_id:
                     superseded.append(prev[0])
@@ -204,14 +209,14 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
 
     The staging file is open only to read a batch's inputs and to append its results (one transaction with
     its done-marks): between the two, the text core runs with the file closed, so runs in other processes
-    (partitions of a backfill) get their turn at it."""
+    (partitions of a backfill) get their turn at it. While the workers extract one batch, this process
+    writes the previous one and reads the next, so neither side waits for the other."""
     added = {t: 0 for t in stage.tables}
     errors: list[tuple[str, str]] = []
-    for batch in _batches(todo, context=context):
-        with duckdb.get_connection() as con:
-            inputs = stage.read(con, batch)
+
+    def write(batch: list[str], results: list) -> None:
         out: dict[str, list[dict]] = {t: [] for t in stage.tables}
-        for result in map_batched(stage.func, inputs):
+        for result in results:
             *parts, errs = result
             for table, rows in zip(stage.tables, parts):
                 out[table].extend(rows)
@@ -222,6 +227,17 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
                 added[table] += staging.append(con, table, rows)
             staging.mark_done(con, stage.name, batch)
             con.execute("COMMIT")
+
+    in_flight = None  # (batch, results) of the batch the workers are on
+    for batch in _batches(todo, context=context):
+        with duckdb.get_connection() as con:
+            inputs = stage.read(con, batch)
+        started = submit_batched(stage.func, inputs)
+        if in_flight is not None:
+            write(in_flight[0], in_flight[1]())
+        in_flight = (batch, started)
+    if in_flight is not None:
+        write(in_flight[0], in_flight[1]())
     return added, errors
 
 
@@ -360,8 +376,8 @@ def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
 
 
 def _pending_record(paths: PipelinePaths) -> Path:
-    """The fingerprint of the candidate, recorded at publication."""
-    return paths.candidate().with_suffix(".json")
+    """The fingerprint of the candidate, recorded at publication, and the documents its checks must read."""
+    return paths.pending_record()
 
 
 @dg.asset(
@@ -384,13 +400,14 @@ def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePa
         context.log.info("staging, SQL models and reference data unchanged since the last publication: no rebuild")
         return dg.MaterializeResult(metadata={"rebuilt": False, "mode": "unchanged",
                                               "seconds": round(time.perf_counter() - started, 3)})
+    scope: list[str] | None = None  # documents whose rows the checks must read; None: every document
     if published is not None and published.code == fingerprint.code:
         # only documents changed: replace their rows in a copy of the published warehouse
         mode = "incremental"
-        counts = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate())
+        counts, scope = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate())
     else:
         mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
-    _pending_record(paths).write_text(json.dumps(fingerprint.__dict__), encoding="utf-8")
+    _pending_record(paths).write_text(json.dumps({**fingerprint.__dict__, "check_scope": scope}), encoding="utf-8")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": counts["fact_quantity"],
         "rebuilt": True, "mode": mode,
@@ -431,7 +448,8 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     if published:
         warehouse.publish(paths.candidate(), target)
         pending = json.loads(_pending_record(paths).read_text(encoding="utf-8"))
-        warehouse.record_publication(target, paths.publication_record(), warehouse.Fingerprint(**pending))
+        warehouse.record_publication(target, paths.publication_record(),
+                                     warehouse.Fingerprint(pending["staging"], pending["code"]))
         _pending_record(paths).unlink()
     con = ddb.connect(str(target), read_only=True)
     try:

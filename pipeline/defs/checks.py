@@ -11,8 +11,9 @@ from .resources import PipelinePaths
 def _make_check(check: warehouse.Check) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=warehouse_tables, name=check.name, description=check.description, blocking=True)
     def _check(paths: PipelinePaths) -> dg.AssetCheckResult:
-        n, rows = warehouse.run_check(paths.checked_db(), check)
-        meta = {"offending_rows": n}
+        scope = paths.check_scope()
+        n, rows = warehouse.run_check(paths.checked_db(), check, scope)
+        meta = {"offending_rows": n, "documents_checked": len(scope) if check.per_document and scope is not None else "all"}
         if rows:
             meta["sample"] = dg.MetadataValue.md(markdown_table(rows, [f"c{i}" for i in range(len(rows[0]))]))
         return dg.AssetCheckResult(passed=n == 0, metadata=meta,

@@ -54,6 +54,26 @@ class PipelinePaths(dg.ConfigurableResource):
     def publication_record(self) -> Path:
         return settings.build_dir(self.warehouse_path()) / "published.json"
 
+    def pending_record(self) -> Path:
+        return self.candidate().with_suffix(".json")
+
     def checked_db(self) -> Path:
         """What the checks read: the candidate, or the published file when nothing needed rebuilding."""
         return self.candidate() if self.candidate().exists() else self.warehouse_path()
+
+    def check_scope(self) -> list[str] | None:
+        """The documents whose rows are new in ``checked_db`` (None: all rows are).
+
+        A candidate updated in place of the published file lists the documents it added; the published file
+        itself, still as recorded at its publication, passed the checks then and adds nothing."""
+        import json
+
+        from .. import warehouse
+
+        if self.candidate().exists():
+            try:
+                return json.loads(self.pending_record().read_text(encoding="utf-8")).get("check_scope")
+            except (OSError, ValueError):
+                return None
+        published = warehouse.published_fingerprint(self.warehouse_path(), self.publication_record())
+        return [] if published is not None else None
