@@ -1,15 +1,30 @@
 -- fact_entity_mention: one mention of an entity; surface as written, with the
 -- correction when the gazetteer fixed a typo (禄脰街道 → 禄脿街道).
+-- sentence_start / sentence_end: the sentence around the mention, as offsets into the article body. A sentence
+-- ends at 。！？；, their ASCII forms or a line break; the window is capped at 300 characters each side. Stored
+-- (it reads only the mention's own article) so that v_mention_sentence and the reports on it do not scan the
+-- bodies of every article again at each refresh.
 CREATE OR REPLACE TABLE fact_entity_mention AS
+WITH b AS (
+    SELECT m.*,
+           length(regexp_extract(substring(a.body, greatest(m.char_start - 300, 0) + 1,
+                                           m.char_start - greatest(m.char_start - 300, 0)),
+                                 '[^。！？；!?;\n]*$')) AS left_len,
+           length(regexp_extract(substring(a.body, m.char_end + 1, 300), '^[^。！？；!?;\n]*')) AS right_len
+    FROM work.stg_mention m
+    LEFT JOIN work.stg_article a ON a.article_id = m.article_id
+)
 SELECT
-    m.entity_id,
-    m.document_id,
-    m.article_id,
-    m.surface,
-    m.char_start,
-    m.char_end,
-    m.entity_type,
-    m.corrected_from,
-    m.role_in_doc
-FROM work.stg_mention m
-ORDER BY m.article_id, m.char_start NULLS LAST;
+    b.entity_id,
+    b.document_id,
+    b.article_id,
+    b.surface,
+    b.char_start,
+    b.char_end,
+    b.entity_type,
+    b.corrected_from,
+    b.role_in_doc,
+    b.char_start - b.left_len AS sentence_start,
+    b.char_end + b.right_len  AS sentence_end
+FROM b
+ORDER BY b.article_id, b.char_start NULLS LAST;

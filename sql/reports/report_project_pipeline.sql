@@ -5,12 +5,12 @@
 -- than reports it.
 CREATE OR REPLACE VIEW report_project_pipeline AS
 WITH mention AS (
-    SELECT ms.entity_id, ms.article_id, ms.published_date, ms.sentence
+    SELECT ms.entity_id, ms.article_id, ms.char_start, ms.published_date, ms.sentence
     FROM v_mention_sentence ms
     WHERE ms.entity_type = 'project' AND NOT ms.is_boilerplate
 ),
 staged AS (
-    SELECT mention.*, s.stage_code, s.stage_zh, s.stage_order,
+    SELECT mention.*, s.stage_code, s.stage_zh, s.stage_order, s.cue AS stage_cue,
            EXISTS (SELECT 1 FROM ref_status_cue c
                    WHERE c.status IN ('planned', 'forecast', 'target')
                      AND strpos(mention.sentence, c.cue) > 0
@@ -19,16 +19,16 @@ staged AS (
 ),
 stage AS (
     SELECT entity_id,
-           arg_max(stage_zh, (published_date, stage_order))      AS stage,
-           arg_max(stage_code, (published_date, stage_order))    AS stage_code,
-           arg_max(stage_planned, (published_date, stage_order)) AS stage_planned,
-           arg_max(sentence, (published_date, stage_order))      AS stage_sentence,
-           arg_max(stage_order, (published_date, stage_order))   AS stage_order
+           arg_max(stage_zh, (published_date, stage_order, article_id, char_start, stage_cue))      AS stage,
+           arg_max(stage_code, (published_date, stage_order, article_id, char_start, stage_cue))    AS stage_code,
+           arg_max(stage_planned, (published_date, stage_order, article_id, char_start, stage_cue)) AS stage_planned,
+           arg_max(sentence, (published_date, stage_order, article_id, char_start, stage_cue))      AS stage_sentence,
+           arg_max(stage_order, (published_date, stage_order, article_id, char_start, stage_cue))   AS stage_order
     FROM staged GROUP BY entity_id
 ),
 investment AS (
     SELECT q.subject_entity_id AS entity_id, max(q.value) AS investment_yuan,
-           arg_max(q.status, q.value) AS investment_status
+           arg_max(q.status, (q.value, q.quantity_id)) AS investment_status
     FROM fact_quantity q
     WHERE q.metric_code IN ('investment_total', 'investment_signed') AND q.unit_code = 'CNY' AND NOT q.is_boilerplate
     GROUP BY 1
