@@ -47,11 +47,13 @@ def load_or_build(name: str, key: str, build: Callable[[], T]) -> T:
     path = cache_dir() / f"{name}-{key}.pickle"
     try:
         with open(path, "rb") as fh:
+            was_enabled = gc.isenabled()
             gc.disable()  # hundreds of thousands of small objects: no collection passes while they load
             try:
                 return pickle.load(fh)
             finally:
-                gc.enable()
+                if was_enabled:
+                    gc.enable()
     except OSError:
         pass  # none yet, or the folder is unusable: build
     except Exception:  # noqa: BLE001 - a truncated or foreign file is rebuilt, never trusted
