@@ -63,8 +63,7 @@ def stat_file(path: Path) -> tuple[os.stat_result | None, str | None]:
     return st, None
 
 
-def read_input_file(path: Path, source_path: str, st: os.stat_result | None = None,
-                    known_ids: set[str] | None = None) -> FileResult:
+def read_input_file(path: Path, source_path: str, st: os.stat_result | None = None) -> FileResult:
     """Read, hash, decode and normalise one file, or say why it cannot be loaded."""
     if st is None:
         st, problem = stat_file(path)
@@ -81,8 +80,6 @@ def read_input_file(path: Path, source_path: str, st: os.stat_result | None = No
         result.reason = f"cannot read: {exc.strerror or exc}"
         return result
     result.document_id = records.document_id_for(data)
-    if known_ids is not None and result.document_id in known_ids:
-        return result  # the same content is already loaded
     try:
         result.document = records.read_document(data, source_path)
     except UndecodableError as exc:

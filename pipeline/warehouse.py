@@ -17,6 +17,7 @@ import duckdb
 
 from .core.reference import reference_dir
 from .settings import SQL_DIR, duckdb_config
+from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS
 
 # Order matters only for readability; each model reads staging tables.
 TABLE_MODELS = (
@@ -95,8 +96,6 @@ _ROW_HASH = {"stg_document": "hash(document_id, source_path, encoding, is_tradit
 def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     import hashlib
 
-    from .staging import SCHEMAS
-
     digest = hashlib.sha256()
     con = duckdb.connect(str(work_db), read_only=True)
     try:
@@ -152,15 +151,6 @@ _WORK_TABLE = re.compile(r"\bwork\.(?=stg_)")
 _MODEL = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS\s+(.*?);?\s*$", re.S | re.I)
 
 
-def _staging_per_document() -> tuple[str, ...]:
-    from .staging import PER_DOCUMENT as tables
-
-    return tuple(t for t in tables if t != "stg_stage_done")
-
-
-STAGING_PER_DOCUMENT = _staging_per_document()
-
-
 def model_select(name: str) -> str:
     """The SELECT of a table model (its file is ``CREATE OR REPLACE TABLE name AS SELECT …``)."""
     body = "\n".join(line for line in model_sql(name).splitlines() if not line.lstrip().startswith("--"))
@@ -198,6 +188,8 @@ def update_candidate(published: Path, work_db: Path, candidate: Path) -> tuple[d
         # reading work.* and filtering the result would evaluate each model over the whole corpus.
         con.execute("ATTACH ':memory:' AS delta")
         for table in STAGING_PER_DOCUMENT:
+            if table == "stg_stage_done":
+                continue  # no model reads it
             con.execute(f"CREATE TABLE delta.{table} AS SELECT * FROM work.{table} "
                         f"WHERE document_id IN (SELECT document_id FROM _new_docs)")
         con.execute("BEGIN TRANSACTION")

@@ -16,6 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from . import gazetteer
 from .lexicon import build_automaton, find_all
 from .reference import load_csv
+from .segmenter import dictionary_freq
 from .spans import DisjointSpans, select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -43,8 +44,6 @@ class EntityMention:
 # --- lexicons ------------------------------------------------------------
 
 def _common_word(word: str, threshold: int = 50) -> bool:
-    from .segmenter import dictionary_freq
-
     return dictionary_freq(word) >= threshold
 
 
@@ -372,7 +371,7 @@ def _is_proper(prefix: str) -> bool:
         return True
     if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
         return True
-    from .segmenter import dictionary_freq, pos_cut
+    from .segmenter import pos_cut
 
     if any(flag in ("ns", "nr", "nt", "nz", "nrt", "j") and len(w) >= 2 for w, flag in pos_cut(prefix)):
         return True

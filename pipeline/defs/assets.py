@@ -375,11 +375,6 @@ def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
     return warehouse.build_fingerprint(paths.work_db(), extra=repr(lakehouse.configured()))
 
 
-def _pending_record(paths: PipelinePaths) -> Path:
-    """The fingerprint of the candidate, recorded at publication, and the documents its checks must read."""
-    return paths.pending_record()
-
-
 @dg.asset(
     deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
@@ -396,7 +391,7 @@ def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePa
     published = warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record())
     if fingerprint == published:
         paths.candidate().unlink(missing_ok=True)  # a leftover of a failed run is stale
-        _pending_record(paths).unlink(missing_ok=True)
+        paths.pending_record().unlink(missing_ok=True)
         context.log.info("staging, SQL models and reference data unchanged since the last publication: no rebuild")
         return dg.MaterializeResult(metadata={"rebuilt": False, "mode": "unchanged",
                                               "seconds": round(time.perf_counter() - started, 3)})
@@ -407,7 +402,7 @@ def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePa
         counts, scope = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate())
     else:
         mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
-    _pending_record(paths).write_text(json.dumps({**fingerprint.__dict__, "check_scope": scope}), encoding="utf-8")
+    paths.pending_record().write_text(json.dumps({**fingerprint.__dict__, "check_scope": scope}), encoding="utf-8")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": counts["fact_quantity"],
         "rebuilt": True, "mode": mode,
@@ -447,10 +442,10 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     published = paths.candidate().exists()
     if published:
         warehouse.publish(paths.candidate(), target)
-        pending = json.loads(_pending_record(paths).read_text(encoding="utf-8"))
+        pending = json.loads(paths.pending_record().read_text(encoding="utf-8"))
         warehouse.record_publication(target, paths.publication_record(),
                                      warehouse.Fingerprint(pending["staging"], pending["code"]))
-        _pending_record(paths).unlink()
+        paths.pending_record().unlink()
     con = ddb.connect(str(target), read_only=True)
     try:
         meta = {

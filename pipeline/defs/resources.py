@@ -55,6 +55,7 @@ class PipelinePaths(dg.ConfigurableResource):
         return settings.build_dir(self.warehouse_path()) / "published.json"
 
     def pending_record(self) -> Path:
+        """The candidate's fingerprint, recorded at publication, and the documents its checks must read."""
         return self.candidate().with_suffix(".json")
 
     def checked_db(self) -> Path:
