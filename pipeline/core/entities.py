@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from . import gazetteer
 from .lexicon import build_automaton, find_all
 from .reference import load_csv
-from .segmenter import dictionary_freq
+from .segmenter import dictionary_freq, word_boundaries
 from .spans import DisjointSpans, select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -188,14 +188,8 @@ def _word_boundary_ok(text: str, s: int, e: int) -> bool:
     """Whether [s, e) starts and ends on word boundaries of jieba's segmentation
     (with the gazetteer in its dictionary): 宁波 in 改扩建宁波南段 is a word,
     更合 in 更合理 and 加纳 in 增加纳税 are not."""
-    from .segmenter import tokenizer
-
     lo, hi = max(0, s - 4), min(len(text), e + 4)
-    bounds = {0}
-    pos = 0
-    for w in tokenizer().cut(text[lo:hi], HMM=False):
-        pos += len(w)
-        bounds.add(pos)
+    bounds = word_boundaries(text[lo:hi])
     return (s - lo) in bounds and (e - lo) in bounds
 
 

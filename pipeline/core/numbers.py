@@ -193,6 +193,9 @@ def decimal_to_json(value: Decimal | None) -> float | int | None:
     return float(value)
 
 
+_BLANKS = re.compile(r"[ \t]+")
+
+
 def compact(text: str) -> tuple[str, list[int]]:
     """Drop stray spaces (PDF extraction, "1 至 10 月", "百 分 之 2") for matching.
 
@@ -205,25 +208,23 @@ def compact(text: str) -> tuple[str, list[int]]:
         return _capital_three(text), list(range(len(text)))
     out: list[str] = []
     idx: list[int] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch in " \t":
-            j = i
-            while j < n and text[j] in " \t":
-                j += 1
-            prev = out[-1] if out else ""
-            nxt = text[j] if j < n else ""
-            if prev and nxt and (prev.isascii() and prev.isalnum() or prev == ",") and nxt.isascii() and nxt.isalnum():
-                # two Latin words or numbers; "1, 234" lists two numbers (a separator never has a space)
-                out.append(" ")
-                idx.append(i)
-            i = j
-            continue
-        out.append(ch)
-        idx.append(i)
-        i += 1
+    prev = ""  # the last character kept
+    last = 0
+    for run in _BLANKS.finditer(text):
+        i, j = run.span()
+        if i > last:
+            out.append(text[last:i])
+            idx.extend(range(last, i))
+            prev = text[i - 1]
+        nxt = text[j] if j < len(text) else ""
+        if prev and nxt and (prev.isascii() and prev.isalnum() or prev == ",") and nxt.isascii() and nxt.isalnum():
+            # two Latin words or numbers; "1, 234" lists two numbers (a separator never has a space)
+            out.append(" ")
+            idx.append(i)
+            prev = " "
+        last = j
+    out.append(text[last:])
+    idx.extend(range(last, len(text)))
     return _capital_three(("".join(out))), idx
 
 

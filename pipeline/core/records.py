@@ -9,6 +9,7 @@ import hashlib
 import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import lru_cache
 
 from .articles import segment_page
 from .entities import EntityMention, find_entities
@@ -27,6 +28,7 @@ def document_id_for(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
+@lru_cache(maxsize=1 << 16)  # a document names the same few entities over and over
 def entity_id_for(key: str) -> str:
     return short_hash("entity", key)
 
@@ -202,9 +204,17 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
 
 
 def _outermost(spans: list[dict]) -> list[dict]:
-    return [m for m in spans if not any(
-        o is not m and o["char_start"] <= m["char_start"] and m["char_end"] <= o["char_end"]
-        and (o["char_end"] - o["char_start"]) > (m["char_end"] - m["char_start"]) for o in spans)]
+    """The spans no longer span contains, in their order. A span [s, e) is inside a longer one when a span
+    starting before s ends at e or later, or one starting at s ends after e."""
+    widest: dict[int, int] = {}  # start → the furthest end of the spans starting there
+    for m in spans:
+        widest[m["char_start"]] = max(widest.get(m["char_start"], -1), m["char_end"])
+    reach_before: dict[int, int] = {}  # start → the furthest end of the spans starting before it
+    reach = -1
+    for s in sorted(widest):
+        reach_before[s] = reach
+        reach = max(reach, widest[s])
+    return [m for m in spans if reach_before[m["char_start"]] < m["char_end"] and widest[m["char_start"]] <= m["char_end"]]
 
 
 _LOCATIVE = ("在", "于", "赴", "到", "往", "至", "来自", "位于", "落地", "落户", "入驻", "进驻", "前往", "从", "向", "对", "与", "和", "同", "跟")

@@ -19,6 +19,10 @@ AGREEMENT_BARE = re.compile(r"(?:签订|签署)(?P<what>[^，。；！？\n]{0,2
 VISIT = re.compile(r"(?:率队赴|率团赴|带队赴|率队到|率队前往|前往|赴|走访|拜访|调研|考察|看望|慰问)")
 MEETING = re.compile(r"(?P<what>[^，。；！？\n]{2,60}?(?:会议|大会|座谈会|推进会|交流会|推介会|论坛|峰会|博览会|洽谈会|座谈|会))(?:召开|举行|举办|开幕|闭幕)|(?:召开|举行|举办|主持召开|组织召开)(?P<what2>[^，。；！？\n]{2,60}?(?:会议|大会|座谈会|推进会|交流会|推介会|论坛|峰会|洽谈会|培训讲座|培训会|座谈))")
 
+# Every MEETING match holds one of these verbs; its lazy scan of the words before the verb costs a step per
+# character and length, so a sentence without one is not scanned.
+_MEETING_VERB = re.compile(r"召开|举行|举办|开幕|闭幕")
+
 _PARTY_TYPES = ("region", "park", "company", "organization", "person", "project")
 
 
@@ -119,7 +123,7 @@ def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExp
         signed = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
         out.extend(_agreements(text, s, e, mentions, date, signed))
         m = signed[0] if signed else None
-        mm = next(_gated(MEETING, sent, chars), None)
+        mm = next(_gated(MEETING, sent, chars), None) if _MEETING_VERB.search(sent) else None
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()
             what = re.sub(r"^.*?(?:在|于)", "", what) if len(what) > 40 else what

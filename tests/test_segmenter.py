@@ -1,0 +1,60 @@
+"""The segmentation the region rules ask about, against jieba's own cut."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.core import segmenter
+from pipeline.core.records import _outermost
+
+from conftest import SHARED
+
+
+def _jieba_boundaries(text: str) -> set[int]:
+    bounds, pos = {0}, 0
+    for word in segmenter.tokenizer().cut(text, HMM=False):
+        pos += len(word)
+        bounds.add(pos)
+    return bounds
+
+
+def _windows(texts: list[str], per_text: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for t in texts:
+        for _ in range(per_text):
+            a = rng.randrange(len(t))
+            out.append(t[a:a + rng.randint(1, 24)])
+    return out
+
+
+def test_word_boundaries_equal_jiebas_cut_on_the_corpus(corpus_articles):
+    bodies = [a["body"] for arts in corpus_articles.values() for a in arts if a["body"]]
+    windows = _windows(bodies, 300)
+    assert len(windows) > 3000
+    assert [segmenter.word_boundaries(w) for w in windows] == [_jieba_boundaries(w) for w in windows]
+
+
+def test_word_boundaries_equal_jiebas_cut_on_mixed_scripts():
+    texts = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "conformance").rglob("*.jsonl"))]
+    if not texts:
+        pytest.fail(f"conformance cases not found under {SHARED}")
+    windows = _windows(texts, 200) + [
+        "A股2023年GDP增长5.2%", "iPhone15 Pro在昆明发布", "\r\n昆明\r\n", "C#和C++", "中国-老挝铁路", "3.5万 亿元", ""]
+    assert [segmenter.word_boundaries(w) for w in windows] == [_jieba_boundaries(w) for w in windows]
+
+
+def test_word_boundaries_keep_gazetteer_names_whole():
+    # 磨憨 is in the dictionary from the gazetteer: a word of its own, not 磨/憨
+    assert {2, 4} <= segmenter.word_boundaries("前往磨憨口岸")
+    assert 3 not in segmenter.word_boundaries("前往磨憨口岸")
+
+
+def test_outermost_keeps_spans_no_longer_span_contains():
+    spans = [{"char_start": s, "char_end": e} for s, e in [(0, 4), (0, 2), (2, 4), (3, 8), (5, 8), (5, 8), (9, 10)]]
+    kept = [(m["char_start"], m["char_end"]) for m in _outermost(spans)]
+    # (0, 2) and (2, 4) lie in (0, 4); both (5, 8) lie in (3, 8); equal spans do not hide each other
+    assert kept == [(0, 4), (3, 8), (9, 10)]
+    twins = [{"char_start": 1, "char_end": 3}, {"char_start": 1, "char_end": 3}]
+    assert _outermost(twins) == twins
