@@ -55,7 +55,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "stg_entity": pa.schema([
         ("entity_key", pa.string()), ("entity_id", pa.string()), ("entity_type", pa.string()), ("name", pa.string()),
         ("region_level", pa.string()), ("admin_code", pa.string()), ("parent_entity_id", pa.string()),
-        ("document_id", pa.string()),
+        ("document_id", pa.string()), ("occurrences", pa.int32()),
     ]),
     "stg_person_role": pa.schema([
         ("person_key", pa.string()), ("person_entity_id", pa.string()), ("person_name", pa.string()),
@@ -117,9 +117,17 @@ def _arrow_type_sql(t: pa.DataType) -> str:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the staging tables, and add the columns a newer schema has to a file staged by an older one
+    (their rows read NULL there: the models say what that means)."""
     for name, schema in SCHEMAS.items():
         cols = ", ".join(f'"{f.name}" {_arrow_type_sql(f.type)}' for f in schema)
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = ?", [name]).fetchall()}
+        for f in schema:
+            if f.name not in have:
+                con.execute(f'ALTER TABLE {name} ADD COLUMN "{f.name}" {_arrow_type_sql(f.type)}')
 
 
 def _columns(rows: list[dict], schema: pa.Schema) -> pa.Table:

@@ -2,9 +2,18 @@
 -- gazetteer's name, level, admin code and parent; other types take the name
 -- most often written (ties: the longest).
 CREATE OR REPLACE TABLE dim_entity AS
-WITH names AS (
-    SELECT entity_id, name, count(*) AS n
-    FROM work.stg_entity
+WITH weighted AS (
+    -- a row stands for `occurrences` equal rows of one document (NULL: staged before rows were counted)
+    SELECT *, coalesce(occurrences, 1) AS w FROM work.stg_entity
+),
+names AS (
+    SELECT entity_id, name, sum(w) AS n
+    FROM weighted
+    GROUP BY ALL
+),
+types AS (
+    SELECT entity_id, entity_type, sum(w) AS n
+    FROM weighted
     GROUP BY ALL
 ),
 best AS (
@@ -14,11 +23,14 @@ best AS (
 attrs AS (
     SELECT entity_id,
            any_value(entity_key)       AS entity_key,
-           mode(entity_type)           AS entity_type,
            max(region_level)           AS region_level,
            max(admin_code)             AS admin_code,
            max(parent_entity_id)       AS parent_entity_id
     FROM work.stg_entity GROUP BY entity_id
+),
+kind AS (  -- the type most often given (ties: the first by name)
+    SELECT entity_id, first(entity_type ORDER BY n DESC, entity_type) AS entity_type
+    FROM types GROUP BY entity_id
 ),
 aliases AS (
     SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS surfaces
@@ -26,7 +38,7 @@ aliases AS (
 )
 SELECT
     a.entity_id,
-    a.entity_type,
+    k.entity_type,
     b.canonical_name,
     coalesce(list_filter(al.surfaces, s -> s <> b.canonical_name), []::VARCHAR[]) AS aliases,
     a.parent_entity_id,
@@ -35,5 +47,6 @@ SELECT
     a.entity_key
 FROM attrs a
 JOIN best b USING (entity_id)
+JOIN kind k USING (entity_id)
 LEFT JOIN aliases al USING (entity_id)
-ORDER BY a.entity_type, b.canonical_name;
+ORDER BY k.entity_type, b.canonical_name;

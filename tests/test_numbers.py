@@ -157,3 +157,15 @@ def test_number_mentions(text, expected):
 
     got = [(n.raw_text, n.value, n.value_high) for n in find_numbers(text)]
     assert got == [(t, Decimal(v), None if h is None else Decimal(h)) for t, v, h in expected]
+
+
+def test_compact_drops_stray_spaces_and_maps_back_to_the_original():
+    from pipeline.core.numbers import compact, map_span
+
+    text = "1 至 10 月，百 分 之 2，GDP  增长 1, 234 亿元"
+    out, idx = compact(text)
+    assert out == "1至10月，百分之2，GDP增长1, 234亿元"
+    assert len(idx) == len(out) and all(text[i] == c for i, c in zip(idx, out) if c != " ")
+    k = out.index("234")
+    assert text[slice(*map_span(idx, k, k + 3))] == "234"
+    assert compact("x\t\ty z") == ("x y z", [0, 1, 3, 4, 5])

@@ -371,19 +371,25 @@ def entity_rows(mentions: list[dict]) -> list[dict]:
 
     Regions link to their parent up to the province; a park, company or
     project links to the outermost region written inside its name
-    (昆明经开区 → 昆明市).
+    (昆明经开区 → 昆明市). Equal rows are one row with their count in
+    ``occurrences``: the entity dimension weighs names by how often they are written.
     """
     from . import gazetteer
 
-    out: dict[str, dict] = {}
+    out: dict[tuple, dict] = {}
 
     def add(key: str, etype: str, name: str, level: str | None, code: str | None, parent_key: str | None, doc: str) -> None:
-        row = {
-            "entity_key": key, "entity_id": entity_id_for(key), "entity_type": etype, "name": name,
-            "region_level": level, "admin_code": code,
-            "parent_entity_id": entity_id_for(parent_key) if parent_key else None, "document_id": doc,
-        }
-        out[f"{key}\x1f{name}\x1f{len(out)}"] = row
+        k = (key, etype, name, level, code, parent_key, doc)
+        row = out.get(k)
+        if row is None:
+            out[k] = {
+                "entity_key": key, "entity_id": entity_id_for(key), "entity_type": etype, "name": name,
+                "region_level": level, "admin_code": code,
+                "parent_entity_id": entity_id_for(parent_key) if parent_key else None, "document_id": doc,
+                "occurrences": 1,
+            }
+        else:
+            row["occurrences"] += 1
 
     by_article: dict[str, list[dict]] = {}
     for m in mentions:

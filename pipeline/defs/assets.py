@@ -142,11 +142,18 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
     return dg.MaterializeResult(metadata=meta)
 
 
-def _load_articles(con, document_ids: list[str]) -> dict[str, list[dict]]:
+# What the fact stages read of an article and of a mention (records.extract_quantities / extract_relations):
+# fewer columns to convert and to send to the workers than whole rows.
+_FACT_ARTICLE_COLUMNS = ("article_id, document_id, body, segments, published_date, published_date_inferred, "
+                         "is_boilerplate")
+_FACT_MENTION_COLUMNS = "entity_key, entity_id, entity_type, name, surface, document_id, article_id, char_start, char_end"
+
+
+def _load_articles(con, document_ids: list[str], columns: str = "*") -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {d: [] for d in document_ids}
     if not document_ids:
         return out
-    cur = con.execute("SELECT * FROM stg_article WHERE document_id IN (SELECT unnest(?)) ORDER BY article_id",
+    cur = con.execute(f"SELECT {columns} FROM stg_article WHERE document_id IN (SELECT unnest(?)) ORDER BY article_id",
                       [document_ids])
     cols = [d[0] for d in cur.description]
     for r in cur.fetchall():
@@ -156,11 +163,13 @@ def _load_articles(con, document_ids: list[str]) -> dict[str, list[dict]]:
 
 
 def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dict]]]:
-    """document_id → article_id → mention rows."""
+    """document_id → article_id → the mentions placed in the text (a byline name is not), as the fact stages
+    read them."""
     out: dict[str, dict[str, list[dict]]] = {d: {} for d in document_ids}
     if not document_ids:
         return out
-    cur = con.execute("SELECT * FROM stg_mention WHERE document_id IN (SELECT unnest(?))", [document_ids])
+    cur = con.execute(f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE document_id IN (SELECT unnest(?)) "
+                      "AND char_start IS NOT NULL", [document_ids])
     cols = [d[0] for d in cur.description]
     for r in cur.fetchall():
         row = dict(zip(cols, r))
@@ -179,7 +188,7 @@ def _read_articles(con, batch: list[str]) -> list[list[dict]]:
 
 
 def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
-    arts = _load_articles(con, batch)
+    arts = _load_articles(con, batch, _FACT_ARTICLE_COLUMNS)
     mentions = _load_mentions(con, batch)
     return [(arts[d], mentions[d]) for d in batch]
 
