@@ -122,11 +122,11 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     for name, schema in SCHEMAS.items():
         cols = ", ".join(f'"{f.name}" {_arrow_type_sql(f.type)}' for f in schema)
         con.execute(f"CREATE TABLE IF NOT EXISTS {name} ({cols})")
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-            "AND schema_name = 'main' AND table_name = ?", [name]).fetchall()}
+    have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE database_name = current_database() AND schema_name = 'main'").fetchall())
+    for name, schema in SCHEMAS.items():
         for f in schema:
-            if f.name not in have:
+            if (name, f.name) not in have:
                 con.execute(f'ALTER TABLE {name} ADD COLUMN "{f.name}" {_arrow_type_sql(f.type)}')
 
 

@@ -223,18 +223,17 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
     file is open only to read a batch's inputs and to append its results, and closed while the text core
     runs, so the other runs get their turn at it. Otherwise one connection serves the whole stage: reopening
     the file for every batch costs a checkpoint and cold reads, about a fifth of this process's CPU."""
+    with nullcontext() if share_file else duckdb.get_connection() as held:
+        return _run_batches(stage, lambda: duckdb.get_connection() if held is None else nullcontext(held), todo,
+                            context)
+
+
+def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: dg.AssetExecutionContext | None
+                 ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """``run_stage``'s loop; ``connection()`` gives the staging connection to read or write a batch with."""
     added = {t: 0 for t in stage.tables}
     errors: list[tuple[str, str]] = []
-    with nullcontext() if share_file else duckdb.get_connection() as held:
-        def connection():
-            return duckdb.get_connection() if held is None else nullcontext(held)
 
-        _run_batches(stage, connection, todo, context, added, errors)
-    return added, errors
-
-
-def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: dg.AssetExecutionContext | None,
-                 added: dict[str, int], errors: list[tuple[str, str]]) -> None:
     def write(batch: list[str], results: list) -> None:
         out: dict[str, list[dict]] = {t: [] for t in stage.tables}
         for result in results:
@@ -259,6 +258,7 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
         in_flight = (batch, started)
     if in_flight is not None:
         write(in_flight[0], in_flight[1]())
+    return added, errors
 
 
 def _pending(duckdb: DuckDBResource, stage: str, prefix: str = "") -> list[str]:
