@@ -25,6 +25,11 @@ def work_db_path(warehouse: Path | None = None) -> Path:
     return build_dir(warehouse) / "work.duckdb"
 
 
+def standby_path(warehouse: Path | None = None) -> Path:
+    """The warehouse as published one refresh earlier: the base of the next incremental update."""
+    return build_dir(warehouse) / "standby.duckdb"
+
+
 def candidate_path(warehouse: Path | None = None) -> Path:
     return build_dir(warehouse) / "candidate.duckdb"
 

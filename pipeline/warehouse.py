@@ -93,6 +93,11 @@ class Fingerprint:
 _ROW_HASH = {"stg_document": "hash(document_id, source_path, encoding, is_traditional, n_bytes, ingested_at)"}
 
 
+# Staging tables no SQL model reads: stage progress, and the file listing (a file touched without a change of
+# content rewrites its stg_file row, and must not republish the warehouse).
+_NOT_READ_BY_MODELS = ("stg_stage_done", "stg_file")
+
+
 def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     import hashlib
 
@@ -100,7 +105,7 @@ def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     con = duckdb.connect(str(work_db), read_only=True)
     try:
         for table in sorted(SCHEMAS):
-            if table == "stg_stage_done":
+            if table in _NOT_READ_BY_MODELS:
                 continue
             row = con.execute(f"SELECT count(*), coalesce(bit_xor({_ROW_HASH.get(table, 'hash(t)')}), 0) "
                               f"FROM {table} AS t").fetchone()
@@ -160,16 +165,61 @@ def model_select(name: str) -> str:
     return m.group(2)
 
 
-def update_candidate(published: Path, work_db: Path, candidate: Path) -> tuple[dict[str, int], list[str]]:
+def standby_record(standby: Path) -> Path:
+    return standby.with_suffix(".json")
+
+
+def _standby_usable(standby: Path, code: str | None) -> bool:
+    """The standby file is a warehouse we published, untouched since, built by the same SQL and reference data."""
+    import json
+
+    try:
+        info = json.loads(standby_record(standby).read_text(encoding="utf-8"))
+        st = standby.stat()
+    except (OSError, ValueError):
+        return False
+    return (code is not None and info.get("code") == code and info.get("size") == st.st_size
+            and info.get("mtime_ns") == st.st_mtime_ns)
+
+
+def _discard_standby(standby: Path) -> None:
+    standby_record(standby).unlink(missing_ok=True)
+    standby.unlink(missing_ok=True)
+
+
+def _open_candidate_base(published: Path, candidate: Path, standby: Path | None,
+                         code: str | None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """A writable connection to the candidate and where it started from: "standby" or "copy".
+
+    Taking the standby avoids copying (and syncing) the whole published file: only what changes is written.
+    A reader who opened the warehouse before the last publication still holds the standby: DuckDB then refuses
+    the write lock, and the candidate is a copy of the published file instead."""
+    for p in (candidate, candidate.with_name(candidate.name + ".wal")):
+        p.unlink(missing_ok=True)
+    if standby is not None and _standby_usable(standby, code):
+        standby_record(standby).unlink()  # from here the file is a candidate, no longer a clean standby
+        os.replace(standby, candidate)
+        try:
+            return duckdb.connect(str(candidate), config=duckdb_config()), "standby"
+        except duckdb.IOException:
+            candidate.unlink()  # the reader keeps its open file
+    elif standby is not None:
+        _discard_standby(standby)  # stale: built by other code, or not ours any more
+    shutil.copyfile(published, candidate)
+    return duckdb.connect(str(candidate), config=duckdb_config()), "copy"
+
+
+def update_candidate(published: Path, work_db: Path, candidate: Path,
+                     standby: Path | None = None, code: str | None = None) -> tuple[dict[str, int], list[str]]:
     """The published warehouse with the rows of changed documents replaced, the global tables rebuilt;
     with the ids of the documents whose rows are new.
 
-    Same contents as ``build_candidate`` when only documents changed; a test
-    compares the two."""
-    for p in (candidate, candidate.with_name(candidate.name + ".wal")):
-        p.unlink(missing_ok=True)
-    shutil.copyfile(published, candidate)
-    con = duckdb.connect(str(candidate), config=duckdb_config())
+    The candidate starts from the ``standby`` file (the warehouse as published one refresh earlier) when it
+    is usable for ``code``, else from a copy of the published file. Either way the documents to drop and to
+    add are what differs between the candidate's ``dim_document`` and staging, so a standby one publication
+    behind catches up. Same contents as ``build_candidate`` when only documents changed; tests compare the
+    two."""
+    con, base = _open_candidate_base(published, candidate, standby, code)
     try:
         con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
@@ -210,6 +260,7 @@ def update_candidate(published: Path, work_db: Path, candidate: Path) -> tuple[d
         con.execute("DETACH delta")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_MODELS}
         counts["documents_removed"], counts["documents_added"] = removed, len(added)
+        counts["started_from_standby"] = int(base == "standby")
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -227,20 +278,49 @@ def create_views(candidate: Path) -> list[str]:
     return list(VIEW_MODELS)
 
 
-def publish(candidate: Path, warehouse: Path) -> None:
-    """Atomically replace the published warehouse with the candidate."""
+def publish(candidate: Path, warehouse: Path, record: Path | None = None, standby: Path | None = None) -> None:
+    """Atomically replace the published warehouse with the candidate.
+
+    With ``standby``, the file being replaced is kept there (a hard link taken before the rename) as the base
+    of the next incremental update, when ``record`` shows it is the warehouse we published; the rename then
+    frees nothing either, so publishing costs the same at any warehouse size."""
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(candidate, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+    retired = _retire(warehouse, record, standby) if standby is not None and record is not None else None
     os.replace(candidate, warehouse)
     dir_fd = os.open(warehouse.parent, os.O_RDONLY)
     try:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+    if retired is not None:
+        import json
+
+        link, info = retired
+        os.replace(link, standby)
+        tmp = standby_record(standby).with_suffix(".tmp")
+        tmp.write_text(json.dumps(info), encoding="utf-8")
+        os.replace(tmp, standby_record(standby))
+
+
+def _retire(warehouse: Path, record: Path, standby: Path) -> tuple[Path, dict] | None:
+    """A second name for the published file, with what its standby record will say; None if it is not ours."""
+    fingerprint = published_fingerprint(warehouse, record)
+    _discard_standby(standby)
+    if fingerprint is None:
+        return None
+    link = standby.with_name(standby.name + ".link")
+    link.unlink(missing_ok=True)
+    try:
+        st = warehouse.stat()
+        os.link(warehouse, link)
+    except OSError:  # no hard links on this filesystem: publish without a standby
+        return None
+    return link, {"code": fingerprint.code, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
 def _sql_path(p: Path) -> str:

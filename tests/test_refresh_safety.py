@@ -61,6 +61,7 @@ def test_copies_of_a_loaded_file_add_no_document(built):
         shutil.copy(built.input / "003.txt", built.input / name)
     built.refresh()
     assert built.latest_metadata("raw_documents")["new_documents"] == 0
+    assert built.latest_metadata("warehouse_tables")["rebuilt"] is False  # no content changed: nothing to publish
     assert built.query("SELECT count(*) FROM dim_document")[0][0] == n
     for name in ("copy_a.txt", "copy_b.txt"):
         (built.input / name).unlink()
@@ -107,11 +108,21 @@ def test_open_reader_never_blocks_a_refresh(tmp_path):
         assert reader.stdout.readline().strip() == "1"
         seed(env, {"002"})
         env.refresh()  # would fail with a lock error if it wrote into the file the reader holds
+        # The reader's file is now the standby, the base of the next update: it is still open, so that update
+        # starts from a copy of the published file instead of writing into it.
+        seed(env, {"003"})
+        env.refresh()
+        assert env.latest_metadata("warehouse_tables")["started_from"] == "copy of the published file"
         out, _ = reader.communicate("go\n", timeout=60)
         assert out.strip() == "1"  # the open session keeps answering from its snapshot
     finally:
         reader.kill()
-    assert env.query("SELECT count(*) FROM dim_document")[0][0] == 2
+    assert env.query("SELECT count(*) FROM dim_document")[0][0] == 3
+    # No reader now: the next update starts from the standby, one publication behind, and catches up.
+    seed(env, {"000"})
+    env.refresh()
+    assert env.latest_metadata("warehouse_tables")["started_from"] == "standby"
+    assert env.query("SELECT count(*) FROM dim_document")[0][0] == 4
 
 
 def test_sigkill_at_any_moment_leaves_the_published_warehouse_intact(tmp_path):
@@ -249,12 +260,15 @@ def test_failing_check_stops_publication_and_names_the_rows(tmp_path):
 
 
 def test_incremental_update_equals_a_full_rebuild(built):
-    """Adding, changing and removing documents through copies of the published warehouse gives the same tables."""
+    """Adding, changing and removing documents, each refresh updating the warehouse published one refresh
+    earlier (the standby) or a copy of the published one, gives the same tables as a full rebuild."""
     from pipeline import warehouse
 
-    shutil.copy(next(DOCUMENTS.glob("000_*.txt")), built.input / "000.txt")
+    text = next(DOCUMENTS.glob("000_*.txt")).read_text(encoding="utf-8")
+    (built.input / "000.txt").write_text(text + "\n本报讯 又一段：新签约项目12个。\n", encoding="utf-8")
     built.refresh(config={"ops": {"raw_documents": {"config": {"prune_missing": True}}}})
-    assert built.latest_metadata("warehouse_tables")["mode"] == "incremental"
+    meta = built.latest_metadata("warehouse_tables")
+    assert meta["mode"] == "incremental" and meta["started_from"] == "standby"
     incremental = built.checksums()
     work = built.warehouse.parent / f".{built.warehouse.stem}.build" / "work.duckdb"
     full = built.root / "full.duckdb"
@@ -266,3 +280,28 @@ def test_incremental_update_equals_a_full_rebuild(built):
     finally:
         con.close()
     assert rebuilt == incremental
+
+
+def test_standby_is_reused_only_when_ours_and_built_by_the_same_code(built, tmp_path):
+    import json
+
+    from pipeline import settings, warehouse
+
+    build = settings.build_dir(built.warehouse)
+    work = build / "work.duckdb"
+    code = json.loads((build / "standby.json").read_text(encoding="utf-8"))["code"]
+
+    def attempt(name: str, code: str, touch: bool = False) -> tuple[int, bool]:
+        standby = tmp_path / f"{name}.duckdb"
+        shutil.copy2(build / "standby.duckdb", standby)  # same size and mtime as recorded
+        shutil.copy(build / "standby.json", warehouse.standby_record(standby))
+        if touch:
+            st = standby.stat()
+            os.utime(standby, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        counts, _ = warehouse.update_candidate(built.warehouse, work, tmp_path / f"{name}-candidate.duckdb",
+                                               standby=standby, code=code)
+        return counts["started_from_standby"], standby.exists()
+
+    assert attempt("same", code) == (1, False)  # taken: renamed into the candidate
+    assert attempt("other_code", "another SQL model") == (0, False)  # stale: discarded
+    assert attempt("touched", code, touch=True) == (0, False)  # modified since it was recorded: discarded

@@ -58,3 +58,23 @@ def test_outermost_keeps_spans_no_longer_span_contains():
     assert kept == [(0, 4), (3, 8), (9, 10)]
     twins = [{"char_start": 1, "char_end": 3}, {"char_start": 1, "char_end": 3}]
     assert _outermost(twins) == twins
+
+
+def test_tagging_leaves_jiebas_own_default_tagger_intact():
+    """pos_tokenizer imports jieba.posseg without the default tagger the import builds; jieba's module-level
+    functions must still tag as in a process that imported jieba.posseg the ordinary way."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    sentence = "昆明市五华区的招商引资项目签约仪式在磨憨举行"
+    plain = ("import jieba, jieba.posseg as p; jieba.setLogLevel(60); "
+             f"print([tuple(w) for w in p.lcut({sentence!r})])")
+    ours = ("from pipeline.core import segmenter; segmenter.pos_cut('昆明'); "
+            "import jieba, jieba.posseg as p; jieba.setLogLevel(60); "
+            f"print([tuple(w) for w in p.lcut({sentence!r})])")
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+            for code in (plain, ours)]
+    assert outs[0] == outs[1]
+    assert "('昆明市', 'ns')" in outs[0]

@@ -416,16 +416,19 @@ def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePa
         return dg.MaterializeResult(metadata={"rebuilt": False, "mode": "unchanged",
                                               "seconds": round(time.perf_counter() - started, 3)})
     scope: list[str] | None = None  # documents whose rows the checks must read; None: every document
+    started_from = "empty file"
     if published is not None and published.code == fingerprint.code:
-        # only documents changed: replace their rows in a copy of the published warehouse
+        # only documents changed: replace their rows in the standby (the previous publication) or a copy
+        counts, scope = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate(),
+                                                   standby=paths.standby(), code=fingerprint.code)
         mode = "incremental"
-        counts, scope = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate())
+        started_from = "standby" if counts.pop("started_from_standby") else "copy of the published file"
     else:
         mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
     paths.pending_record().write_text(json.dumps({**fingerprint.__dict__, "check_scope": scope}), encoding="utf-8")
     return dg.MaterializeResult(metadata={
         "dagster/row_count": counts["fact_quantity"],
-        "rebuilt": True, "mode": mode,
+        "rebuilt": True, "mode": mode, "started_from": started_from,
         **{f"rows_{k}": v for k, v in counts.items()},
         "tables": dg.MetadataValue.md(markdown_table(list(counts.items()), ["table", "rows"], max_rows=40)),
         "candidate": str(paths.candidate()),
@@ -461,7 +464,7 @@ def warehouse_db(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.
     target = paths.warehouse_path()
     published = paths.candidate().exists()
     if published:
-        warehouse.publish(paths.candidate(), target)
+        warehouse.publish(paths.candidate(), target, record=paths.publication_record(), standby=paths.standby())
         pending = json.loads(paths.pending_record().read_text(encoding="utf-8"))
         warehouse.record_publication(target, paths.publication_record(),
                                      warehouse.Fingerprint(pending["staging"], pending["code"]))

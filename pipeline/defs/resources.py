@@ -51,6 +51,9 @@ class PipelinePaths(dg.ConfigurableResource):
     def candidate(self) -> Path:
         return settings.candidate_path(self.warehouse_path())
 
+    def standby(self) -> Path:
+        return settings.standby_path(self.warehouse_path())
+
     def publication_record(self) -> Path:
         return settings.build_dir(self.warehouse_path()) / "published.json"
 
