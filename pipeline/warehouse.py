@@ -171,15 +171,8 @@ def standby_record(standby: Path) -> Path:
 
 def _standby_usable(standby: Path, code: str | None) -> bool:
     """The standby file is a warehouse we published, untouched since, built by the same SQL and reference data."""
-    import json
-
-    try:
-        info = json.loads(standby_record(standby).read_text(encoding="utf-8"))
-        st = standby.stat()
-    except (OSError, ValueError):
-        return False
-    return (code is not None and info.get("code") == code and info.get("size") == st.st_size
-            and info.get("mtime_ns") == st.st_mtime_ns)
+    recorded = published_fingerprint(standby, standby_record(standby))
+    return recorded is not None and recorded.code == code
 
 
 def _discard_standby(standby: Path) -> None:
@@ -209,10 +202,10 @@ def _open_candidate_base(published: Path, candidate: Path, standby: Path | None,
     return duckdb.connect(str(candidate), config=duckdb_config()), "copy"
 
 
-def update_candidate(published: Path, work_db: Path, candidate: Path,
-                     standby: Path | None = None, code: str | None = None) -> tuple[dict[str, int], list[str]]:
+def update_candidate(published: Path, work_db: Path, candidate: Path, standby: Path | None = None,
+                     code: str | None = None) -> tuple[dict[str, int], list[str], str]:
     """The published warehouse with the rows of changed documents replaced, the global tables rebuilt;
-    with the ids of the documents whose rows are new.
+    with the ids of the documents whose rows are new, and where the candidate started from ("standby" or "copy").
 
     The candidate starts from the ``standby`` file (the warehouse as published one refresh earlier) when it
     is usable for ``code``, else from a copy of the published file. Either way the documents to drop and to
@@ -238,8 +231,8 @@ def update_candidate(published: Path, work_db: Path, candidate: Path,
         # reading work.* and filtering the result would evaluate each model over the whole corpus.
         con.execute("ATTACH ':memory:' AS delta")
         for table in STAGING_PER_DOCUMENT:
-            if table == "stg_stage_done":
-                continue  # no model reads it
+            if table in _NOT_READ_BY_MODELS:
+                continue
             con.execute(f"CREATE TABLE delta.{table} AS SELECT * FROM work.{table} "
                         f"WHERE document_id IN (SELECT document_id FROM _new_docs)")
         con.execute("BEGIN TRANSACTION")
@@ -260,11 +253,10 @@ def update_candidate(published: Path, work_db: Path, candidate: Path,
         con.execute("DETACH delta")
         counts = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in TABLE_MODELS}
         counts["documents_removed"], counts["documents_added"] = removed, len(added)
-        counts["started_from_standby"] = int(base == "standby")
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return counts, added
+    return counts, added, base
 
 
 def create_views(candidate: Path) -> list[str]:
@@ -298,17 +290,13 @@ def publish(candidate: Path, warehouse: Path, record: Path | None = None, standb
     finally:
         os.close(dir_fd)
     if retired is not None:
-        import json
-
-        link, info = retired
-        os.replace(link, standby)
-        tmp = standby_record(standby).with_suffix(".tmp")
-        tmp.write_text(json.dumps(info), encoding="utf-8")
-        os.replace(tmp, standby_record(standby))
+        link, fingerprint = retired
+        os.replace(link, standby)  # the same file: its size and mtime are the ones recorded at its publication
+        record_publication(standby, standby_record(standby), fingerprint)
 
 
-def _retire(warehouse: Path, record: Path, standby: Path) -> tuple[Path, dict] | None:
-    """A second name for the published file, with what its standby record will say; None if it is not ours."""
+def _retire(warehouse: Path, record: Path, standby: Path) -> tuple[Path, Fingerprint] | None:
+    """A second name for the published file, with its publication's fingerprint; None if it is not ours."""
     fingerprint = published_fingerprint(warehouse, record)
     _discard_standby(standby)
     if fingerprint is None:
@@ -316,11 +304,10 @@ def _retire(warehouse: Path, record: Path, standby: Path) -> tuple[Path, dict] |
     link = standby.with_name(standby.name + ".link")
     link.unlink(missing_ok=True)
     try:
-        st = warehouse.stat()
         os.link(warehouse, link)
     except OSError:  # no hard links on this filesystem: publish without a standby
         return None
-    return link, {"code": fingerprint.code, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+    return link, fingerprint
 
 
 def _sql_path(p: Path) -> str:

@@ -298,10 +298,10 @@ def test_standby_is_reused_only_when_ours_and_built_by_the_same_code(built, tmp_
         if touch:
             st = standby.stat()
             os.utime(standby, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
-        counts, _ = warehouse.update_candidate(built.warehouse, work, tmp_path / f"{name}-candidate.duckdb",
-                                               standby=standby, code=code)
-        return counts["started_from_standby"], standby.exists()
+        _, _, base = warehouse.update_candidate(built.warehouse, work, tmp_path / f"{name}-candidate.duckdb",
+                                                standby=standby, code=code)
+        return base, standby.exists()
 
-    assert attempt("same", code) == (1, False)  # taken: renamed into the candidate
-    assert attempt("other_code", "another SQL model") == (0, False)  # stale: discarded
-    assert attempt("touched", code, touch=True) == (0, False)  # modified since it was recorded: discarded
+    assert attempt("same", code) == ("standby", False)  # taken: renamed into the candidate
+    assert attempt("other_code", "another SQL model") == ("copy", False)  # stale: discarded
+    assert attempt("touched", code, touch=True) == ("copy", False)  # modified since it was recorded: discarded

@@ -35,7 +35,6 @@ def _user_words() -> dict[str, str]:
 def _build_dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
     """jieba's dictionary with the user words: (FREQ, total, words added, POS tag of every word)."""
     import jieba
-    import jieba.posseg
 
     tk = jieba.Tokenizer()
     tk.initialize()
@@ -44,7 +43,7 @@ def _build_dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, 
         if not tk.FREQ.get(w):  # never retag a common word (发展乡 must not make 发展 a place)
             tk.add_word(w, freq=5, tag=tag)
             added.add(w)
-    pos = jieba.posseg.POSTokenizer(tk)  # reads the tags of jieba's own dictionary file
+    pos = _import_posseg().POSTokenizer(tk)  # reads the tags of jieba's own dictionary file
     pos.makesure_userdict_loaded()  # and adds the user words' tags
     return tk.FREQ, tk.total, frozenset(added), pos.word_tag_tab
 

@@ -419,10 +419,10 @@ def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePa
     started_from = "empty file"
     if published is not None and published.code == fingerprint.code:
         # only documents changed: replace their rows in the standby (the previous publication) or a copy
-        counts, scope = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate(),
-                                                   standby=paths.standby(), code=fingerprint.code)
+        counts, scope, base = warehouse.update_candidate(paths.warehouse_path(), paths.work_db(), paths.candidate(),
+                                                         standby=paths.standby(), code=fingerprint.code)
         mode = "incremental"
-        started_from = "standby" if counts.pop("started_from_standby") else "copy of the published file"
+        started_from = "standby" if base == "standby" else "copy of the published file"
     else:
         mode, counts = "full", warehouse.build_candidate(paths.work_db(), paths.candidate())
     paths.pending_record().write_text(json.dumps({**fingerprint.__dict__, "check_scope": scope}), encoding="utf-8")
