@@ -107,3 +107,18 @@ def test_project_names_versus_verb_phrases_and_classes_of_projects():
         "在招商方面实施项目全周期管理，全力协调解决项目难题，引进亿元以上省外产业项目12个，开展培训项目。"
     ) if m.entity_type == "project"}
     assert found == {"共享单车项目"}
+
+
+def test_one_character_boundary_word_inside_a_company_name_does_not_cut_it():
+    # 为 and 同 end a name as words of their own (与, 为), not as characters of 华为 or 同仁堂
+    ms = by_surface(find_entities("昆明市政府分别与华为公司签订协议，北京同仁堂股份有限公司在昆明设立分公司。"))
+    assert ms["华为公司"].entity_type == "company"
+    assert ms["北京同仁堂股份有限公司"].entity_type == "company"
+    assert "为公司" not in ms and "仁堂股份有限公司" not in ms
+
+
+def test_a_known_park_name_longer_than_the_name_limit_is_never_cut():
+    text = "2019年中国(云南)自由贸易试验区昆明片区挂牌成立。"
+    parks = [m.surface for m in find_entities(text) if m.entity_type == "park"]
+    assert "中国(云南)自由贸易试验区昆明片区" in parks
+    assert not any(p.startswith("国(") for p in parks)

@@ -24,3 +24,15 @@ def test_place_of_action_is_not_a_party_and_the_paragraph_actor_is():
     ((what, parties),) = _agreements(text)
     assert what == "投资协议"
     assert parties and all("大理" not in p for p in parties) and "玉溪高新区" in parties[0]
+
+
+def test_two_agreements_of_one_sentence_with_one_description_have_their_own_ids():
+    from pipeline.core.records import extract_entities, extract_relations
+
+    art = {"article_id": "a1", "document_id": "d1", "published_date": None, "segments": [], "is_boilerplate": False,
+           "body": "昆明市政府分别与华为公司签订战略合作协议，与腾讯公司签订战略合作协议。"}
+    mentions, _ = extract_entities(art)
+    rows = extract_relations(art, mentions)
+    assert [r["description"] for r in rows] == ["战略合作协议", "战略合作协议"]
+    assert len({r["relation_id"] for r in rows}) == 2  # the warehouse's unique-key check blocks a duplicate
+    assert "company:华为公司" in rows[0]["party_keys"] and "company:腾讯公司" in rows[1]["party_keys"]

@@ -344,9 +344,13 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     start = i
     # cut at the last boundary word inside the prefix
     prefix = text[start:suffix_start]
-    start += max((e for _, e, _, _ in find_all(_boundary_automaton(), prefix)), default=0)
+    start += _last_boundary_end(prefix)
     start += _pos_trim(text[start:suffix_start], allow_verbs, company)
-    # never cut inside a known park term (自|贸试验区 → 自贸试验区)
+    # never cut inside a known park or body (中|国(云南)自由贸易试验区, past the length limit) or a park term
+    # (自|贸试验区 → 自贸试验区)
+    lo = max(0, start - 24)
+    start = min([lo + ks for ks, ke, _, _ in find_all(_lexicon_automaton(), text[lo:suffix_start])
+                 if lo + ks < start < lo + ke], default=start)
     for short, full in _abbreviations():
         for term in (short, full):
             k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
@@ -355,6 +359,14 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     while start < suffix_start and text[start] in "—-)）、":
         start += 1
     return start
+
+
+def _last_boundary_end(prefix: str) -> int:
+    """End of the last boundary word in ``prefix`` (与, 位于, 推动 …). A one-character one counts only where
+    the segmentation makes it a word of its own: 为 in 与|华为 and 同 in 北京|同仁堂 are name characters."""
+    found = find_all(_boundary_automaton(), prefix)
+    bounds = word_boundaries(prefix) if any(e - s == 1 for s, e, _, _ in found) else set()
+    return max((e for s, e, _, _ in found if e - s > 1 or (s in bounds and e in bounds)), default=0)
 
 
 def _is_proper(prefix: str) -> bool:

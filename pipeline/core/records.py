@@ -341,9 +341,14 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
     found = find_relations(body, ems, [])
     if found:
         found = find_relations(body, ems, find_times(body, ref))
+    seen: dict[tuple, int] = {}
     for r in found:
+        # 甲分别与乙签订A，与丙签订A: two agreements of one sentence with one description; the second gets
+        # its ordinal in the id (the first keeps the id it always had)
+        same = (r.relation_type, r.char_start, r.description)
+        k = seen[same] = seen.get(same, -1) + 1
         rows.append({
-            "relation_id": short_hash(article["article_id"], r.relation_type, r.char_start, r.description),
+            "relation_id": short_hash(article["article_id"], *same, *((k,) if k else ())),
             "relation_type": r.relation_type,
             "article_id": article["article_id"],
             "document_id": article["document_id"],
