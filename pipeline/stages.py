@@ -59,3 +59,55 @@ def quantities_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[
 
 def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[dict], list[tuple[str, str]]]:
     return _per_article("relations", records.extract_relations, item)
+
+
+# --- a chunk of documents per worker task, Arrow in and out ---------------------------------------------
+# The staging rows travel as Arrow (IPC bytes in, tables out) and become Python rows only in the worker: the
+# process that reads and writes the staging file does no per-row work, so both cores go to the text core.
+
+CHUNK = 8  # documents per worker task
+
+OUTPUTS: dict[str, tuple[str, ...]] = {
+    "articles": ("stg_document_meta", "stg_article", "stg_furniture"),
+    "entities": ("stg_mention", "stg_person_role", "stg_entity"),
+    "quantities": ("stg_quantity",),
+    "relations": ("stg_relation",),
+}
+_DOCUMENT_FUNCTION = {"articles": articles_of, "entities": entities_of, "quantities": quantities_of,
+                 "relations": relations_of}
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for row in rows:
+        out.setdefault(row[key], []).append(row)
+    return out
+
+
+def _items(stage: str, ids: list[str], inputs: dict[str, list[dict]]) -> list:
+    """The per-document arguments of ``stage`` for the documents ``ids``."""
+    if stage == "articles":
+        text = {r["document_id"]: r["text"] for r in inputs["documents"]}
+        return [(d, text[d]) for d in ids if d in text]
+    articles = _by(inputs["articles"], "document_id")
+    if stage == "entities":
+        return [articles.get(d, []) for d in ids]
+    mentions = _by(inputs["mentions"], "document_id")
+    return [(articles.get(d, []), _by(mentions.get(d, []), "article_id")) for d in ids]
+
+
+def run_chunk(stage: str, chunk: tuple[list[str], dict[str, bytes]]) -> tuple[dict, list[tuple[str, str]]]:
+    """``stage`` over a chunk of documents: their ids and their staging rows (name → Arrow IPC stream).
+    Returns (staging table → Arrow table of the rows it gains, errors)."""
+    from . import staging
+
+    ids, inputs = chunk
+    rows: dict[str, list[dict]] = {t: [] for t in OUTPUTS[stage]}
+    errors: list[tuple[str, str]] = []
+    decoded = {name: staging.from_ipc(data).to_pylist() for name, data in inputs.items()}
+    for item in _items(stage, ids, decoded):
+        *parts, errs = _DOCUMENT_FUNCTION[stage](item)
+        for table, part in zip(OUTPUTS[stage], parts):
+            rows[table].extend(part)
+        errors.extend(errs)
+    return {t: staging.to_arrow(t, r) for t, r in rows.items()}, errors

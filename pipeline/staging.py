@@ -142,12 +142,28 @@ def _columns(rows: list[dict], schema: pa.Schema) -> pa.Table:
     return pa.table(data, schema=schema)
 
 
-def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> int:
-    """Bulk-append rows through Arrow (no row-by-row INSERT)."""
-    if not rows:
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows of a staging table as Arrow, in its schema."""
+    return _columns(rows, SCHEMAS[table])
+
+
+def to_ipc(arrow: pa.Table) -> bytes:
+    """An Arrow table as an IPC stream: a slice is written as just its rows (pickle would copy whole buffers)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, arrow.schema) as writer:
+        writer.write_table(arrow)
+    return sink.getvalue().to_pybytes()
+
+
+def from_ipc(data: bytes) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()
+
+
+def append(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict] | pa.Table) -> int:
+    """Bulk-append rows (dicts, or an Arrow table in the table's schema) through Arrow (no row-by-row INSERT)."""
+    arrow = rows if isinstance(rows, pa.Table) else to_arrow(table, rows)
+    if not arrow.num_rows:
         return 0
-    schema = SCHEMAS[table]
-    arrow = _columns(rows, schema)
     con.register("_incoming", arrow)
     try:
         con.execute(f"INSERT INTO {table} SELECT * FROM _incoming")

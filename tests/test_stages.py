@@ -13,3 +13,37 @@ def test_failing_article_is_reported_and_the_others_kept():
     rows, errors = stages.quantities_of(([arts[0], broken], {}))
     assert len(errors) == 1 and errors[0][0] == "doc1" and "quantities: broken" in errors[0][1]
     assert {r["raw_text"] for r in rows} >= {"12个", "52.17亿元"}
+
+
+def test_a_chunk_of_documents_through_arrow_gives_the_rows_of_the_per_document_functions():
+    from decimal import Decimal
+
+    import pyarrow as pa
+
+    from pipeline import staging
+
+    docs = [("doc1", "本报讯 滇中新区签约项目12个，总投资52.17亿元。\n"),
+            ("doc2", "昆明市政府与华为公司签订战略合作协议，项目总投资3亿元。\n"), ("doc3", "")]
+
+    def ipc(table, rows, columns=None):
+        arrow = staging.to_arrow(table, rows)
+        return staging.to_ipc(arrow.select(columns) if columns else arrow)
+
+    ids = [d for d, _ in docs]
+    texts = pa.table({"document_id": ids, "text": [t for _, t in docs]})
+    tables, errors = stages.run_chunk("articles", (ids, {"documents": staging.to_ipc(texts)}))
+    arts = tables["stg_article"].to_pylist()
+    assert errors == [] and {a["document_id"] for a in arts} == {"doc1", "doc2"}
+    tables, errors = stages.run_chunk("entities", (ids, {"articles": ipc("stg_article", arts)}))
+    mentions = tables["stg_mention"].to_pylist()
+    expected = [m for d in ids for m in stages.entities_of([a for a in arts if a["document_id"] == d])[0]]
+    assert mentions == staging.to_arrow("stg_mention", expected).to_pylist() and errors == []
+    cols = ["entity_key", "entity_id", "entity_type", "name", "surface", "document_id", "article_id", "char_start",
+            "char_end"]
+    tables, errors = stages.run_chunk("quantities", (ids, {"articles": ipc("stg_article", arts),
+                                                           "mentions": ipc("stg_mention", mentions, cols)}))
+    got = {(r["document_id"], r["raw_text"]): r["value"] for r in tables["stg_quantity"].to_pylist()}
+    assert got[("doc1", "52.17亿元")] == Decimal("5217000000") and got[("doc2", "3亿元")] == Decimal("300000000")
+    tables, _ = stages.run_chunk("relations", (ids, {"articles": ipc("stg_article", arts),
+                                                     "mentions": ipc("stg_mention", mentions, cols)}))
+    assert [r["document_id"] for r in tables["stg_relation"].to_pylist()] == ["doc2"]

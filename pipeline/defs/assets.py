@@ -8,13 +8,16 @@ documents it has not processed yet, so a refresh costs what changed.
 import json
 import os
 import time
+from bisect import bisect_left, bisect_right
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from functools import partial
 from typing import Callable
 
 import dagster as dg
+import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, report, stages, staging, warehouse
@@ -149,66 +152,61 @@ _FACT_ARTICLE_COLUMNS = ("article_id, document_id, body, segments, published_dat
 _FACT_MENTION_COLUMNS = "entity_key, entity_id, entity_type, name, surface, document_id, article_id, char_start, char_end"
 
 
-def _load_articles(con, document_ids: list[str], columns: str = "*") -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {d: [] for d in document_ids}
-    if not document_ids:
-        return out
-    cur = con.execute(f"SELECT {columns} FROM stg_article WHERE document_id IN (SELECT unnest(?)) ORDER BY article_id",
-                      [document_ids])
-    cols = [d[0] for d in cur.description]
-    for r in cur.fetchall():
-        row = dict(zip(cols, r))
-        out[row["document_id"]].append(row)
+def _arrow(con, sql: str, batch: list[str]):
+    return con.execute(sql, [batch]).to_arrow_table()
+
+
+def _read_texts(con, batch: list[str]) -> dict:
+    return {"documents": _arrow(con, "SELECT document_id, text FROM stg_document "
+                                     "WHERE document_id IN (SELECT unnest(?)) ORDER BY document_id", batch)}
+
+
+def _read_articles(con, batch: list[str], columns: str = "*") -> dict:
+    return {"articles": _arrow(con, f"SELECT {columns} FROM stg_article WHERE document_id IN (SELECT unnest(?)) "
+                                    "ORDER BY document_id, article_id", batch)}
+
+
+def _read_articles_and_mentions(con, batch: list[str]) -> dict:
+    """The articles and the mentions placed in their text (a byline name is not), as the fact stages read them."""
+    return _read_articles(con, batch, _FACT_ARTICLE_COLUMNS) | {
+        "mentions": _arrow(con, f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE document_id IN "
+                                "(SELECT unnest(?)) AND char_start IS NOT NULL ORDER BY document_id", batch)}
+
+
+def _chunks(batch: list[str], inputs: dict) -> list[tuple[list[str], dict[str, bytes]]]:
+    """``batch`` (sorted) in chunks of ``stages.CHUNK`` documents, each with its rows of every input table
+    (sorted by document) as an Arrow IPC stream."""
+    starts = {name: table.column("document_id").to_pylist() for name, table in inputs.items()}
+    out = []
+    for i in range(0, len(batch), stages.CHUNK):
+        ids = batch[i:i + stages.CHUNK]
+        part = {}
+        for name, table in inputs.items():
+            lo = bisect_left(starts[name], ids[0])
+            hi = bisect_right(starts[name], ids[-1], lo)
+            part[name] = staging.to_ipc(table.slice(lo, hi - lo))
+        out.append((ids, part))
     return out
-
-
-def _load_mentions(con, document_ids: list[str]) -> dict[str, dict[str, list[dict]]]:
-    """document_id → article_id → the mentions placed in the text (a byline name is not), as the fact stages
-    read them."""
-    out: dict[str, dict[str, list[dict]]] = {d: {} for d in document_ids}
-    if not document_ids:
-        return out
-    cur = con.execute(f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE document_id IN (SELECT unnest(?)) "
-                      "AND char_start IS NOT NULL", [document_ids])
-    cols = [d[0] for d in cur.description]
-    for r in cur.fetchall():
-        row = dict(zip(cols, r))
-        out[row["document_id"]].setdefault(row["article_id"], []).append(row)
-    return out
-
-
-def _read_texts(con, batch: list[str]) -> list[tuple[str, str]]:
-    return con.execute("SELECT document_id, text FROM stg_document WHERE document_id IN (SELECT unnest(?))",
-                       [batch]).fetchall()
-
-
-def _read_articles(con, batch: list[str]) -> list[list[dict]]:
-    per_doc = _load_articles(con, batch)
-    return [per_doc[d] for d in batch]
-
-
-def _per_document_inputs(con, batch: list[str]) -> list[tuple[list[dict], dict[str, list[dict]]]]:
-    arts = _load_articles(con, batch, _FACT_ARTICLE_COLUMNS)
-    mentions = _load_mentions(con, batch)
-    return [(arts[d], mentions[d]) for d in batch]
 
 
 @dataclass(frozen=True)
 class Stage:
-    """One text stage: what it reads from staging, the pure function it maps over documents, and the
-    staging tables its results go to (one per element of the function's result, the last being errors)."""
+    """One text stage: what it reads from staging for a batch of documents (name → Arrow table, sorted by
+    document) and the staging tables its results go to (``stages.run_chunk`` does the work)."""
 
     name: str
     read: Callable
-    func: Callable
-    tables: tuple[str, ...]
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return stages.OUTPUTS[self.name]
 
 
 STAGES = (
-    Stage("articles", _read_texts, stages.articles_of, ("stg_document_meta", "stg_article", "stg_furniture")),
-    Stage("entities", _read_articles, stages.entities_of, ("stg_mention", "stg_person_role", "stg_entity")),
-    Stage("quantities", _per_document_inputs, stages.quantities_of, ("stg_quantity",)),
-    Stage("relations", _per_document_inputs, stages.relations_of, ("stg_relation",)),
+    Stage("articles", _read_texts),
+    Stage("entities", _read_articles),
+    Stage("quantities", _read_articles_and_mentions),
+    Stage("relations", _read_articles_and_mentions),
 )
 STAGE = {s.name: s for s in STAGES}
 
@@ -235,24 +233,25 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
     errors: list[tuple[str, str]] = []
 
     def write(batch: list[str], results: list) -> None:
-        out: dict[str, list[dict]] = {t: [] for t in stage.tables}
-        for result in results:
-            *parts, errs = result
-            for table, rows in zip(stage.tables, parts):
-                out[table].extend(rows)
+        out: dict[str, list] = {t: [] for t in stage.tables}
+        for tables, errs in results:
+            for table, arrow in tables.items():
+                out[table].append(arrow)
             errors.extend(errs)
         with connection() as con:
             con.execute("BEGIN TRANSACTION")
-            for table, rows in out.items():
-                added[table] += staging.append(con, table, rows)
+            for table, parts in out.items():
+                added[table] += staging.append(con, table, pa.concat_tables(parts)) if parts else 0
             staging.mark_done(con, stage.name, batch)
             con.execute("COMMIT")
 
     in_flight = None  # (batch, results) of the batch the workers are on
     for batch in _batches(todo, context=context):
         with connection() as con:
-            inputs = stage.read(con, batch)
-        started = submit_batched(stage.func, inputs)
+            chunks = _chunks(batch, stage.read(con, batch))
+        # a few documents (a refresh's new file) stay in this process: starting workers costs more
+        started = submit_batched(partial(stages.run_chunk, stage.name), chunks, min_parallel=40 // stages.CHUNK,
+                                 chunksize=1)
         if in_flight is not None:
             write(in_flight[0], in_flight[1]())
         in_flight = (batch, started)
