@@ -223,8 +223,10 @@ def write_report(warehouse: Path) -> tuple[Path, Report | None]:
     """Write report.html beside ``warehouse`` (atomically); None when the existing one is current."""
     target = report_path(warehouse)
     stamp = f'<meta name="source-fingerprint" content="{source_fingerprint(warehouse)}">'
-    if target.exists() and stamp in target.read_text(encoding="utf-8", errors="replace")[:4000]:
-        return target, None
+    if target.exists():
+        with target.open("rb") as f:  # the stamp is in the head; the file is megabytes (plotly.js inlined)
+            if stamp in f.read(4000).decode("utf-8", errors="replace"):
+                return target, None
     from .settings import duckdb_config
 
     con = duckdb.connect(str(warehouse), read_only=True, config=duckdb_config())  # bounded memory
