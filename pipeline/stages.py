@@ -6,6 +6,7 @@ result, as ``(document_id, message)``) so the asset can report it with the file'
 """
 from __future__ import annotations
 
+from . import staging
 from .core import records
 
 
@@ -74,7 +75,7 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "relations": ("stg_relation",),
 }
 _DOCUMENT_FUNCTION = {"articles": articles_of, "entities": entities_of, "quantities": quantities_of,
-                 "relations": relations_of}
+                      "relations": relations_of}
 
 
 def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
@@ -99,8 +100,6 @@ def _items(stage: str, ids: list[str], inputs: dict[str, list[dict]]) -> list:
 def run_chunk(stage: str, chunk: tuple[list[str], dict[str, bytes]]) -> tuple[dict, list[tuple[str, str]]]:
     """``stage`` over a chunk of documents: their ids and their staging rows (name → Arrow IPC stream).
     Returns (staging table → Arrow table of the rows it gains, errors)."""
-    from . import staging
-
     ids, inputs = chunk
     rows: dict[str, list[dict]] = {t: [] for t in OUTPUTS[stage]}
     errors: list[tuple[str, str]] = []
