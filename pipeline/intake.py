@@ -11,6 +11,7 @@ import stat
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 from .core import records
 from .core.text import UndecodableError
@@ -34,28 +35,36 @@ class FileResult:
     reason: str | None = None
 
 
-def scan_input(folder: Path) -> list[Path]:
-    """Every entry of the folder tree except hidden ones; directories are not followed through symlinks."""
-    out: list[Path] = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
+class InputFile(NamedTuple):
+    """One entry of the input folder: its path, its path as given (relative to the input folder's parent,
+    file name included) and its stat, or why it cannot be read."""
+    path: str
+    source_path: str
+    stat: os.stat_result | None
+    problem: str | None
+
+
+def scan_input(folder: Path) -> list[InputFile]:
+    """Every entry of the folder tree except hidden ones; directories are not followed through symlinks.
+
+    Paths stay strings: at tens of thousands of files, path objects were most of a refresh that finds nothing new.
+    """
+    base, top = str(folder), folder.name
+    out: list[InputFile] = []
+    for root, dirs, files in os.walk(base, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        rel = root[len(base):].lstrip(os.sep)
         for f in sorted(files):
             if not f.startswith("."):
-                out.append(Path(root) / f)
+                path = os.path.join(root, f)
+                st, problem = stat_file(path)
+                out.append(InputFile(path, os.path.join(top, rel, f), st, problem))
     return out
 
 
-def source_path_for(path: Path, folder: Path) -> str:
-    """The path as given: relative to the input folder's parent, file name included."""
+def stat_file(path: str | Path) -> tuple[os.stat_result | None, str | None]:
     try:
-        return str(path.relative_to(folder.parent))
-    except ValueError:
-        return str(path)
-
-
-def stat_file(path: Path) -> tuple[os.stat_result | None, str | None]:
-    try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError as exc:
         return None, f"cannot stat: {exc.strerror or exc}"
     if not stat.S_ISREG(st.st_mode):
@@ -63,7 +72,7 @@ def stat_file(path: Path) -> tuple[os.stat_result | None, str | None]:
     return st, None
 
 
-def read_input_file(path: Path, source_path: str, st: os.stat_result | None = None) -> FileResult:
+def read_input_file(path: str | Path, source_path: str, st: os.stat_result | None = None) -> FileResult:
     """Read, hash, decode and normalise one file, or say why it cannot be loaded."""
     if st is None:
         st, problem = stat_file(path)
@@ -88,7 +97,7 @@ def read_input_file(path: Path, source_path: str, st: os.stat_result | None = No
     return result
 
 
-def read_input_task(item: tuple[Path, str, os.stat_result]) -> FileResult:
+def read_input_task(item: tuple[str, str, os.stat_result]) -> FileResult:
     """``read_input_file`` for a process pool: (path, source path, stat) in, the result out."""
     path, source_path, st = item
     return read_input_file(path, source_path, st)

@@ -19,7 +19,7 @@ def test_symlink_loop_and_fifo_are_reasons_not_errors(tmp_path):
     os.symlink(tmp_path / "b", tmp_path / "a")
     os.symlink(tmp_path / "a", tmp_path / "b")
     os.mkfifo(tmp_path / "pipe")
-    found = {p.name: read_input_file(p, p.name) for p in scan_input(tmp_path)}
+    found = {os.path.basename(e.path): read_input_file(e.path, e.source_path) for e in scan_input(tmp_path)}
     assert set(found) == {"a", "b", "pipe"}
     assert "symbolic links" in found["a"].reason
     assert found["pipe"].reason == "not a regular file"
@@ -33,3 +33,18 @@ def test_same_text_in_gb18030_and_utf8_gives_the_same_document_text(tmp_path):
     g = read_input_file(tmp_path / "g.txt", "g.txt").document
     assert u["encoding"] == "utf-8" and g["encoding"] == "gb18030"
     assert u["text"] == g["text"]
+
+
+def test_scan_lists_nested_files_with_their_path_from_the_folders_parent_skipping_hidden_and_linked_folders(tmp_path):
+    folder = tmp_path / "input"
+    (folder / "2025" / "云南").mkdir(parents=True)
+    (folder / ".cache").mkdir()
+    (folder / "a.txt").write_text("一", encoding="utf-8")
+    (folder / "2025" / "云南" / "b.txt").write_text("二", encoding="utf-8")
+    (folder / ".hidden.txt").write_text("三", encoding="utf-8")
+    (folder / ".cache" / "c.txt").write_text("四", encoding="utf-8")
+    os.symlink(folder / "2025", folder / "linked")  # a folder reached through a link is not walked twice
+    entries = scan_input(folder)
+    assert [e.source_path for e in entries] == ["input/a.txt", "input/2025/云南/b.txt"]
+    assert entries[0].path == str(folder / "a.txt")
+    assert entries[0].stat.st_size == 3 and entries[0].problem is None

@@ -34,6 +34,11 @@ def test_fullwidth_digits_and_letters():
     assert normalise_text("完成５２．１７亿元，ＧＤＰ增长５％") == "完成52.17亿元，GDP增长5%"
 
 
+def test_spaces_line_ends_and_invisible_characters_normalise_but_sentence_punctuation_stays():
+    text = "投资\u3000１０亿元\u00a0（一期）\r\n占地\u200b５０亩\ufeff；\r完成：「好」！"
+    assert normalise_text(text) == "投资 10亿元 （一期）\n占地50亩；\n完成：「好」！"
+
+
 def test_simplified_text_keeps_a_traditional_character_in_a_name():
     text = "区党工委书记梁崑作工作报告，" + SAMPLE
     assert "梁崑" in normalise_text(text)

@@ -15,7 +15,8 @@ TERMINAL = "。！？!?；;…”」』"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Named patterns for page furniture and web chrome.
-NAV_CRUMB = re.compile(r"^(?:您的位置|你的位置|当前位置|所在位置|位置)\s*[:：]|^首页\s*[>›»]|[>›»]\s*正文\s*$")
+NAV_CRUMB = re.compile(r"(?:您的位置|你的位置|当前位置|所在位置|位置)\s*[:：]|首页\s*[>›»]")
+NAV_CRUMB_END = re.compile(r"[>›»]\s*正文$")
 VIEW_COUNTER = re.compile(r"^(?:\d+\s*次?(?:浏览|阅读|点击)|(?:浏览|阅读|点击)(?:量|数|次数)?\s*[:：]?\s*\d+)")
 PUBLISH_STAMP = re.compile(r"(?:发布时间|发布日期|发表时间|时间|日期|来源)\s*[:：]")
 CONTINUATION = re.compile(r"^(?:上接|下转|转|接)(?:第)?\s*[一二三四五六七八九十\d]+\s*版|^\(?(?:上接|下转)[^)）]{0,8}[)）]?$")
@@ -45,7 +46,8 @@ def classify_line(line: str) -> str:
     s = line.strip()
     if not s:
         return "blank"
-    if NAV_CRUMB.search(s):
+    # anchored tests first: a search through every long paragraph is most of this function's time
+    if NAV_CRUMB.match(s) or (s.endswith("正文") and NAV_CRUMB_END.search(s)):
         return "nav"
     if VIEW_COUNTER.match(s):
         return "counter"
@@ -53,7 +55,7 @@ def classify_line(line: str) -> str:
         return "continuation"
     if RELATED_HEADER.match(s):
         return "related_header"
-    if FOOTER.search(s) and len(s) < 120:
+    if len(s) < 120 and FOOTER.search(s):
         return "footer"
     if EDITOR_LINE.match(s) and len(s) < 40:
         return "editor"
@@ -68,9 +70,20 @@ def classify_line(line: str) -> str:
     return "text"
 
 
+class _Cells(dict):
+    """Display cells per character, looked up once per distinct character."""
+
+    def __missing__(self, ch: str) -> int:
+        self[ch] = cells = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        return cells
+
+
+_CELLS = _Cells()
+
+
 def display_width(line: str) -> int:
     """Width in half-width cells: a hanzi is two, a digit one (how columns are set)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return sum(map(_CELLS.__getitem__, line))
 
 
 def _is_full(line: str, width: int) -> bool:
@@ -79,7 +92,9 @@ def _is_full(line: str, width: int) -> bool:
 
 def _wrap_width(lines: list[str]) -> int | None:
     """Column width (display cells) if the text is hard-wrapped at a fixed width, else None."""
-    widths = [display_width(l) for l in lines if len(l.strip()) >= 4]
+    # A line of more than 111 characters is wider than any column this accepts
+    # (a hanzi is at least one cell), so its exact width changes nothing below.
+    widths = [display_width(l) if len(l) <= 111 else 112 for l in lines if len(l.strip()) >= 4]
     if len(widths) < 6:
         return None
     top = sorted(widths)[int(len(widths) * 0.8)]

@@ -59,8 +59,7 @@ def _acceptable(text: str) -> bool:
         return False
     if text_quality(text) < 0.98:
         return False
-    letters = sum(1 for ch in text if ch.isalpha())
-    return letters > 0
+    return any(ch.isalpha() for ch in text)
 
 
 def decode_bytes(data: bytes) -> DecodedText:
@@ -146,7 +145,7 @@ def _chinese_score(text: str) -> float:
     if not han:
         return 0.5 if text.isascii() else 0.0
     frequent = _frequent_chars()
-    return sum(1 for ch in han if ch in frequent) / len(han)
+    return sum(map(frequent.__contains__, han)) / len(han)
 
 
 # --- normalisation -------------------------------------------------------
@@ -167,6 +166,14 @@ _EXTRA = {
     ord("\r"): "\n",
     ord("．"): ".",
 }
+# Both tables as one character → string map, applied by a regex over the few
+# characters that change: str.translate looks up every character of the text.
+_NORMALISE = {chr(cp): chr(to) for cp, to in _FULLWIDTH.items()} | {chr(cp): to for cp, to in _EXTRA.items()}
+_NEEDS_NORMALISING = re.compile("[" + re.escape("".join(_NORMALISE)) + "]")
+
+
+def _normalise_char(match: re.Match) -> str:
+    return _NORMALISE[match.group()]
 
 
 @lru_cache(maxsize=1)
@@ -193,7 +200,7 @@ def normalise_text(text: str) -> str:
     becomes simplified. The original is kept by the caller (dim_document).
     """
     text = text.replace("\r\n", "\n").replace("\u200b", "").replace("\ufeff", "")
-    text = text.translate(_FULLWIDTH).translate(_EXTRA)
+    text = _NEEDS_NORMALISING.sub(_normalise_char, text)
     text = unicodedata.normalize("NFC", text)
     # Only convert text that is written in traditional script: converting
     # simplified text would rewrite names that use a traditional character
@@ -205,6 +212,9 @@ def looks_traditional(text: str) -> bool:
     sample = text[:5000]
     if not sample:
         return False
-    diffs = sum(1 for a, b in zip(sample, to_simplified(sample)) if a != b)
+    converted = to_simplified(sample)
+    if converted == sample:
+        return False
+    diffs = sum(map(str.__ne__, sample, converted))
     # a simplified text may hold the odd traditional character in a name (梁崑)
     return diffs > 0 and diffs > len(_CJK.findall(sample)) / 50

@@ -69,10 +69,8 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
         seen_paths: set[str] = set()
         superseded: list[str] = []
         todo = []
-        for path in intake.scan_input(folder):
-            sp = intake.source_path_for(path, folder)
+        for path, sp, st, problem in intake.scan_input(folder):
             seen_paths.add(sp)
-            st, problem = intake.stat_file(path)
             prev = known.get(sp)
             if st is not None and problem is None and prev and prev[1] == st.st_size and prev[2] == st.st_mtime_ns \
                     and (prev[0] in have_docs or prev[0] == ""):

@@ -44,12 +44,9 @@ def daily_refresh(context: dg.ScheduleEvaluationContext):
 def folder_fingerprint(folder) -> tuple[str, int]:
     """Names, sizes and modification times of every input file, hashed."""
     entries = []
-    for p in scan_input(folder):
-        try:
-            st = p.stat()
-        except OSError:
-            continue
-        entries.append((str(p), st.st_size, st.st_mtime_ns))
+    for entry in scan_input(folder):
+        if entry.stat is not None:
+            entries.append((entry.path, entry.stat.st_size, entry.stat.st_mtime_ns))
     digest = hashlib.sha256(json.dumps(entries).encode()).hexdigest()
     return digest, len(entries)
 
