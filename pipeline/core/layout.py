@@ -15,6 +15,7 @@ TERMINAL = "。！？!?；;…”」』"
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # Named patterns for page furniture and web chrome.
+# a breadcrumb line opens with 当前位置： or 首页 > (NAV_CRUMB.match) or ends with > 正文 (NAV_CRUMB_END.search)
 NAV_CRUMB = re.compile(r"(?:您的位置|你的位置|当前位置|所在位置|位置)\s*[:：]|首页\s*[>›»]")
 NAV_CRUMB_END = re.compile(r"[>›»]\s*正文$")
 VIEW_COUNTER = re.compile(r"^(?:\d+\s*次?(?:浏览|阅读|点击)|(?:浏览|阅读|点击)(?:量|数|次数)?\s*[:：]?\s*\d+)")
