@@ -161,7 +161,7 @@ _EXTRA = {
     ord("\u2002"): " ",
     ord("\u2003"): " ",
     ord("\u2009"): " ",
-    ord("\u200b"): "",  # zero-width space: handled separately (length)
+    ord("\u200b"): "",  # zero-width space and byte-order mark: dropped
     ord("\ufeff"): "",
     ord("\r"): "\n",
     ord("．"): ".",
@@ -199,7 +199,7 @@ def normalise_text(text: str) -> str:
     Full-width ASCII (５２．１７亿元) becomes half-width; traditional Chinese
     becomes simplified. The original is kept by the caller (dim_document).
     """
-    text = text.replace("\r\n", "\n").replace("\u200b", "").replace("\ufeff", "")
+    text = text.replace("\r\n", "\n")
     text = _NEEDS_NORMALISING.sub(_normalise_char, text)
     text = unicodedata.normalize("NFC", text)
     # Only convert text that is written in traditional script: converting
@@ -215,6 +215,6 @@ def looks_traditional(text: str) -> bool:
     converted = to_simplified(sample)
     if converted == sample:
         return False
-    diffs = sum(map(str.__ne__, sample, converted))
+    diffs = sum(map(str.__ne__, sample, converted))  # at least one: the conversion keeps the length
     # a simplified text may hold the odd traditional character in a name (梁崑)
-    return diffs > 0 and diffs > len(_CJK.findall(sample)) / 50
+    return diffs > len(_CJK.findall(sample)) / 50
