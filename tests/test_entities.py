@@ -122,3 +122,27 @@ def test_a_known_park_name_longer_than_the_name_limit_is_never_cut():
     parks = [m.surface for m in find_entities(text) if m.entity_type == "park"]
     assert "中国(云南)自由贸易试验区昆明片区" in parks
     assert not any(p.startswith("国(") for p in parks)
+
+
+def test_muted_region_surfaces_change_no_answer(monkeypatch):
+    """The surfaces left out of the region automaton are rejected in any context: with every township that
+    such a surface names written in full beside it (its county in context), the full automaton finds the same."""
+    from pipeline.core import entities, gazetteer
+    from pipeline.core.lexicon import build_automaton
+
+    muted = sorted(entities._muted_surfaces())
+    assert {"发展", "建设"} <= set(muted) and "安宁" not in muted and "合作" not in muted  # 合作市 is a city
+    index = gazetteer.load_gazetteer()
+    lines = []
+    for word in muted[::40]:  # ~90 of them, each with the county of one of its townships named in full
+        towns = [r for r in gazetteer.surface_index()[word] if not entities._is_functional_zone(r)]
+        county = index.get(towns[0].parent_id) if towns else None
+        lines.append(f"{county.name if county else ''}积极推进{word}工作，{word}成效明显。")
+    text = "\n".join(lines)
+    filtered = find_regions(text)
+    assert not [m for m in filtered if m.surface in entities._muted_surfaces()]
+    everything = build_automaton({s: [] for s in gazetteer.foreign_countries() if len(s) >= 2}
+                                 | {s: r for s, r in gazetteer.surface_index().items() if len(s) >= 2})
+    monkeypatch.setattr(entities, "_region_automaton", lambda: everything)
+    assert find_regions(text) == filtered
+    assert len(filtered) >= 40  # the counties themselves are found

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 from rapidfuzz.distance import Levenshtein
@@ -101,11 +102,36 @@ def _abbreviations() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def _region_automaton() -> ahocorasick.Automaton:
-    words = {s: regs for s, regs in gazetteer.surface_index().items() if len(s) >= 2}
+    """The gazetteer's surfaces and the foreign countries, less the surfaces that never name a region here."""
+    muted = _muted_surfaces()
+    words = {s: regs for s, regs in gazetteer.surface_index().items() if len(s) >= 2 and s not in muted}
     for s, (short, full) in gazetteer.foreign_countries().items():
         if len(s) >= 2:
             words.setdefault(s, [])
     return build_automaton(words)
+
+
+def _muted_surfaces() -> frozenset[str]:
+    """Surfaces ``find_regions`` rejects in any context, so they need not be matched at all: ordinary words
+    (by the frequency floor ``_is_proper`` asks of a place name) that are only a township's short form (发展,
+    建设, 中心: 55% of the gazetteer matches in the bench corpus) or only name development zones. Cached on
+    disk: deciding asks jieba's dictionary 67,000 times."""
+    from . import cache, segmenter
+
+    def build() -> frozenset[str]:
+        countries = gazetteer.foreign_countries()
+        out = set()
+        for word, regs in gazetteer.surface_index().items():
+            if not _common_word(word, 5):
+                continue
+            named = [r for r in regs if not _is_functional_zone(r)]
+            if (all(r.level == "township" and not _is_full_name(word, r) for r in named)
+                    and (named or word not in countries)):
+                out.add(word)
+        return frozenset(out)
+
+    key = cache.input_key(files=[Path(__file__)], parts=[segmenter.dictionary_key()])
+    return cache.load_or_build("muted-region-surfaces", key, build)
 
 
 @lru_cache(maxsize=1)
@@ -211,12 +237,20 @@ def _rank_regions(word: str, regs: list[gazetteer.Region], context: dict[str, in
     return ranked, _context_support(context, best) + context.get(best.region_id, 0)
 
 
+def _is_full_name(word: str, region: gazetteer.Region) -> bool:
+    """Whether ``word`` names the division in full (安宁市, 禄劝县), not by its short form (安宁)."""
+    return region.name == word or (word != region.short and word.endswith(_ADMIN_SUFFIX))
+
+
+_ADMIN_SUFFIX = ("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道")
+
+
 def _choose_region(text: str, s: int, e: int, word: str, ranking: tuple[list[gazetteer.Region], int],
                    context: dict[str, int]) -> gazetteer.Region | None:
     """The division [s, e) names, from ``_rank_regions``, or None when the text does not support one."""
     ranked, support = ranking
     best = ranked[0]
-    is_full = best.name == word or (word != best.short and word.endswith(("省", "市", "州", "县", "区", "旗", "镇", "乡", "街道")))
+    is_full = _is_full_name(word, best)
     if text[e:e + 2].startswith(_REGION_STOP_AFTER) and not is_full:
         return None
     if is_full:

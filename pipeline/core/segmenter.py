@@ -48,7 +48,7 @@ def _build_dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, 
     return tk.FREQ, tk.total, frozenset(added), pos.word_tag_tab
 
 
-def _dictionary_key() -> str:
+def dictionary_key() -> str:
     from . import gazetteer
     from .reference import reference_dir
 
@@ -59,7 +59,7 @@ def _dictionary_key() -> str:
 
 @lru_cache(maxsize=1)
 def _dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
-    return cache.load_or_build("jieba-dictionary", _dictionary_key(), _build_dictionary)
+    return cache.load_or_build("jieba-dictionary", dictionary_key(), _build_dictionary)
 
 
 @lru_cache(maxsize=1)

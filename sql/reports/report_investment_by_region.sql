@@ -4,13 +4,12 @@
 -- Amounts of different status (actual, planned, target, forecast) are never added together.
 CREATE OR REPLACE VIEW report_investment_by_region AS
 WITH inv AS (
-    SELECT q.quantity_id, q.metric_code, q.status, q.value, q.unit_code, qr.region_id,
+    SELECT q.quantity_id, q.metric_code, q.status, q.value, q.unit_code, q.region_id,
            coalesce(year(q.period_end), year(q.period_start), year(a.published_date)) AS year
-    FROM fact_quantity q
+    FROM v_quantity_region q
     JOIN dim_article a USING (article_id)
-    JOIN v_quantity_region qr USING (quantity_id)
     WHERE q.metric_code IN ('investment_total', 'funds_in_place', 'investment_signed', 'fixed_asset_investment')
-      AND q.unit_code = 'CNY' AND NOT q.is_boilerplate AND qr.region_id IS NOT NULL
+      AND q.unit_code = 'CNY' AND NOT q.is_boilerplate AND q.region_id IS NOT NULL
 )
 SELECT ra.ancestor_name          AS region,
        ra.ancestor_level         AS region_level,

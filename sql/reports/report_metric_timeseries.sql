@@ -4,27 +4,36 @@
 -- value of the most recently published report (ties broken by quantity, the same one for every column, so
 -- reruns agree), `min_value`/`max_value` show disagreement between reports.
 CREATE OR REPLACE VIEW report_metric_timeseries AS
-SELECT q.metric_code,
+WITH grouped AS (  -- the latest report's quantity_id only: its text is fetched for the groups, not carried through
+    SELECT q.metric_code, coalesce(r.canonical_name, '(未定位)') AS region, r.region_level, q.period_start,
+           q.period_end, q.period_label, q.status, q.comparison, q.unit_code,
+           count(*)                                          AS mentions,
+           arg_max(q.quantity_id, (a.published_date, q.quantity_id)) AS latest_quantity_id,
+           min(q.value)                                      AS min_value,
+           max(q.value)                                      AS max_value
+    FROM v_quantity_region q
+    JOIN dim_article a USING (article_id)
+    LEFT JOIN dim_entity r ON r.entity_id = q.region_id
+    WHERE NOT q.is_boilerplate AND q.metric_code NOT IN ('other', 'count')
+    GROUP BY ALL
+)
+SELECT g.metric_code,
        m.name_zh                              AS metric_name,
-       coalesce(r.canonical_name, '(未定位)') AS region,
-       r.region_level,
-       q.period_start,
-       q.period_end,
-       q.period_label,
-       q.status,
-       q.comparison,
-       q.unit_code,
-       count(*)                               AS mentions,
-       arg_max(q.value, (a.published_date, q.quantity_id))    AS latest_value,
-       min(q.value)                           AS min_value,
-       max(q.value)                           AS max_value,
-       arg_max(q.raw_text, (a.published_date, q.quantity_id)) AS latest_raw_text,
-       arg_max(q.sentence, (a.published_date, q.quantity_id)) AS latest_sentence
-FROM fact_quantity q
+       g.region,
+       g.region_level,
+       g.period_start,
+       g.period_end,
+       g.period_label,
+       g.status,
+       g.comparison,
+       g.unit_code,
+       g.mentions,
+       latest.value                           AS latest_value,
+       g.min_value,
+       g.max_value,
+       latest.raw_text                        AS latest_raw_text,
+       latest.sentence                        AS latest_sentence
+FROM grouped g
 JOIN dim_metric m USING (metric_code)
-JOIN dim_article a USING (article_id)
-JOIN v_quantity_region qr USING (quantity_id)
-LEFT JOIN dim_entity r ON r.entity_id = qr.region_id
-WHERE NOT q.is_boilerplate AND q.metric_code NOT IN ('other', 'count')
-GROUP BY ALL
-ORDER BY metric_code, region, period_start NULLS LAST, status;
+JOIN fact_quantity latest ON latest.quantity_id = g.latest_quantity_id
+ORDER BY metric_code, region, period_start NULLS LAST, status, period_end NULLS LAST, period_label, comparison, unit_code;

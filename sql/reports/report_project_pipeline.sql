@@ -33,9 +33,9 @@ investment AS (
     WHERE q.metric_code IN ('investment_total', 'investment_signed') AND q.unit_code = 'CNY' AND NOT q.is_boilerplate
     GROUP BY 1
 ),
-place AS (  -- the project's own region, else the region named closest to it in its sentences
+place AS (  -- the project's own region, else the region named closest to it in its sentences (bounds only: no text)
     SELECT p.entity_id, coalesce(any_value(er.region_id), arg_min(r.entity_id, abs(r.char_start - p.char_start))) AS region_id
-    FROM v_mention_sentence p
+    FROM fact_entity_mention p
     LEFT JOIN v_entity_region er ON er.entity_id = p.entity_id
     LEFT JOIN fact_entity_mention r
       ON r.article_id = p.article_id AND r.entity_type = 'region'

@@ -2,8 +2,9 @@
 -- Question: which are the largest investments reported for a named project, park or company, and where exactly
 -- does each figure come from (the sentence, the article, the file)?
 CREATE OR REPLACE VIEW report_top_projects AS
-WITH ranked AS (
-    SELECT q.*, row_number() OVER (PARTITION BY q.subject_entity_id ORDER BY q.value DESC, q.quantity_id) AS nth
+WITH ranked AS (  -- keys only: the winners' text is fetched below, not carried through the window
+    SELECT q.quantity_id,
+           row_number() OVER (PARTITION BY q.subject_entity_id ORDER BY q.value DESC, q.quantity_id) AS nth
     FROM fact_quantity q
     JOIN dim_entity e ON e.entity_id = q.subject_entity_id
     WHERE q.metric_code IN ('investment_total', 'investment_signed') AND q.unit_code = 'CNY'
@@ -26,11 +27,11 @@ SELECT row_number() OVER (ORDER BY q.value DESC, e.canonical_name) AS rank,
        d.source_path,
        q.char_start,
        q.char_end
-FROM ranked q
+FROM ranked
+JOIN v_quantity_region q ON q.quantity_id = ranked.quantity_id
 JOIN dim_entity e ON e.entity_id = q.subject_entity_id
 JOIN dim_article a ON a.article_id = q.article_id
 JOIN dim_document d ON d.document_id = q.document_id
-LEFT JOIN v_quantity_region qr ON qr.quantity_id = q.quantity_id
-LEFT JOIN dim_entity reg ON reg.entity_id = qr.region_id
-WHERE q.nth = 1
+LEFT JOIN dim_entity reg ON reg.entity_id = q.region_id
+WHERE ranked.nth = 1
 ORDER BY rank;
