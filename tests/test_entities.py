@@ -33,6 +33,12 @@ def test_foreign_country():
     assert ms["老挝"].key == "country:老挝"
 
 
+def test_country_named_like_a_township_is_the_country():
+    # 巴西 is also the short form of townships (巴西乡), an ordinary word a township's short form never wins on
+    ms = by_surface(find_regions("公司产品出口巴西、阿根廷和智利。"))
+    assert ms["巴西"].key == "country:巴西" and ms["巴西"].region_level == "foreign_country"
+
+
 def test_parks_companies_and_cross_document_keys():
     text = "云南滇中新区与重庆两江新区签订战略合作协议。推动维先农业(科技)云南有限公司在沪滇临港昆明科技城落地。滇中新区表示。"
     ms = find_entities(text)

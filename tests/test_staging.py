@@ -33,3 +33,47 @@ def test_a_file_staged_before_a_column_existed_gains_it(tmp_path):
     assert con.execute("SELECT document_id, occurrences FROM stg_entity ORDER BY document_id").fetchall() == [
         ("d0", None), ("d1", 3)]
     con.close()
+
+
+def test_fingerprint_sees_every_staging_change_but_a_touched_file(tmp_path):
+    """The warehouse is rebuilt when staging changes: a new or superseded document, a stage's rows (appended
+    with their stg_stage_done marks), a quarantined file; not when a file is only touched (stg_file)."""
+    from datetime import datetime
+
+    from pipeline.warehouse import build_fingerprint
+
+    path = tmp_path / "work.duckdb"
+
+    def change(edit) -> bool:
+        before = build_fingerprint(path)
+        con = duckdb.connect(str(path))
+        try:
+            edit(con)
+        finally:
+            con.close()
+        return build_fingerprint(path) != before
+
+    def document(con, doc_id, at):
+        staging.append(con, "stg_document", [{"document_id": doc_id, "source_path": f"{doc_id}.txt",
+                                              "encoding": "utf-8", "text": "昆明市", "n_bytes": 9,
+                                              "ingested_at": at}])
+
+    def stage_rows(con, doc_id):
+        con.execute("BEGIN TRANSACTION")
+        staging.append(con, "stg_quantity", [{"quantity_id": f"q-{doc_id}", "document_id": doc_id,
+                                              "sentence": "投资10亿元"}])
+        staging.mark_done(con, "quantities", [doc_id])
+        con.execute("COMMIT")
+
+    con = duckdb.connect(str(path))
+    staging.ensure_tables(con)
+    con.close()
+    assert change(lambda con: document(con, "d1", datetime(2026, 1, 1)))
+    assert change(lambda con: stage_rows(con, "d1"))
+    assert change(lambda con: staging.append(con, "stg_quarantine", [{"source_path": "bad.txt", "reason": "binary"}]))
+    assert not change(lambda con: staging.append(con, "stg_file", [{"source_path": "d1.txt", "document_id": "d1"}]))
+    assert change(lambda con: staging.delete_documents(con, ["d1"]))
+    # the same document staged again later: a new ingested_at, and its stage rows again
+    assert change(lambda con: document(con, "d1", datetime(2026, 2, 1)))
+    assert change(lambda con: stage_rows(con, "d1"))
+    assert not change(lambda con: None)

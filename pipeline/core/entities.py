@@ -114,8 +114,9 @@ def _region_automaton() -> ahocorasick.Automaton:
 def _muted_surfaces() -> frozenset[str]:
     """Surfaces ``find_regions`` rejects in any context, so they need not be matched at all: ordinary words
     (by the frequency floor ``_is_proper`` asks of a place name) that are only a township's short form (发展,
-    建设, 中心: 55% of the gazetteer matches in the bench corpus) or only name development zones. Cached on
-    disk: deciding asks jieba's dictionary 67,000 times."""
+    建设, 中心: 55% of the gazetteer matches in the bench corpus) or only name development zones. A country
+    named like such a township (巴西, 巴西乡) is then matched as the country. Cached on disk: deciding asks
+    jieba's dictionary 67,000 times."""
     from . import cache, segmenter
 
     def build() -> frozenset[str]:
