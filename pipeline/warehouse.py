@@ -97,8 +97,7 @@ _ROW_HASH = {"stg_document": "hash(document_id, source_path, encoding, is_tradit
 _COUNTED = tuple(t for t in STAGING_PER_DOCUMENT if t not in ("stg_document", "stg_stage_done"))
 
 
-# Staging tables no SQL model reads: stage progress, and the file listing (a file touched without a change of
-# content rewrites its stg_file row, and must not republish the warehouse).
+# Staging tables no SQL model reads: stage progress, and the file listing.
 _NOT_READ_BY_MODELS = ("stg_stage_done", "stg_file")
 
 
@@ -110,7 +109,7 @@ def build_fingerprint(work_db: Path, extra: str = "") -> Fingerprint:
     try:
         for table in sorted(SCHEMAS):
             if table == "stg_file":
-                continue
+                continue  # a file touched without a change of content rewrites its row: nothing to republish
             row_hash = "0" if table in _COUNTED else _ROW_HASH.get(table, "hash(t)")
             row = con.execute(f"SELECT count(*), coalesce(bit_xor({row_hash}), 0) FROM {table} AS t").fetchone()
             digest.update(f"{table}:{row[0]}:{row[1]};".encode())
