@@ -11,11 +11,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import ahocorasick
 from rapidfuzz.distance import Levenshtein
 
 from . import gazetteer
-from .lexicon import build_automaton, find_all
+from .lexicon import Automaton, build_automaton, find_all
 from .reference import load_csv
 from .segmenter import dictionary_freq, word_boundaries
 from .spans import DisjointSpans, select_disjoint
@@ -66,7 +65,7 @@ def _boundaries() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
-def _boundary_automaton() -> ahocorasick.Automaton:
+def _boundary_automaton() -> Automaton:
     return build_automaton({w: None for w in _boundaries()})
 
 
@@ -101,7 +100,7 @@ def _abbreviations() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _region_automaton() -> ahocorasick.Automaton:
+def _region_automaton() -> Automaton:
     """The gazetteer's surfaces and the foreign countries, less the surfaces that never name a region here."""
     muted = _muted_surfaces()
     words = {s: regs for s, regs in gazetteer.surface_index().items() if len(s) >= 2 and s not in muted}
@@ -136,12 +135,12 @@ def _muted_surfaces() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _suffix_automaton() -> ahocorasick.Automaton:
+def _suffix_automaton() -> Automaton:
     return build_automaton(_suffixes())  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
-def _lexicon_automaton() -> ahocorasick.Automaton:
+def _lexicon_automaton() -> Automaton:
     words: dict[str, tuple[str, str]] = {}
     for alias, canon in _known_parks().items():
         words[alias] = ("park", canon)
