@@ -37,3 +37,35 @@ def test_per_row_checks_read_the_new_documents_only(tmp_path):
 def test_rules_across_documents_read_every_row():
     assert not CHECK["keys_unique"].per_document
     assert not CHECK["foreign_keys_resolve"].per_document
+
+
+def test_changed_checks_change_the_code_fingerprint(monkeypatch):
+    before = warehouse.code_fingerprint()
+    assert warehouse.code_fingerprint() == before
+    loosened = tuple(warehouse.Check(c.name, c.description, c.sql.replace("count(*) > 1", "count(*) > 2"))
+                     for c in warehouse.CHECKS)
+    assert loosened != warehouse.CHECKS
+    monkeypatch.setattr(warehouse, "CHECKS", loosened)
+    assert warehouse.code_fingerprint() != before
+
+
+def test_checks_skip_only_the_published_file_as_it_passed_them(tmp_path):
+    from pipeline.defs.resources import PipelinePaths
+
+    paths = PipelinePaths(input_dir=str(tmp_path / "in"), warehouse=str(tmp_path / "out" / "warehouse.duckdb"))
+    paths.warehouse_path().parent.mkdir()
+    published = _db(paths.warehouse_path())
+    record = paths.publication_record()
+    record.parent.mkdir(parents=True, exist_ok=True)
+    assert not paths.published_as_checked()  # never published: every check reads every row
+    warehouse.record_publication(published, record, warehouse.Fingerprint("staging", warehouse.current_code()))
+    assert paths.published_as_checked()
+    paths.candidate().write_bytes(b"")  # a candidate is what the checks read, and it has not passed them
+    assert not paths.published_as_checked()
+    paths.candidate().unlink()
+    warehouse.record_publication(published, record, warehouse.Fingerprint("staging", "published by other code"))
+    assert not paths.published_as_checked()
+    warehouse.record_publication(published, record, warehouse.Fingerprint("staging", warehouse.current_code()))
+    with duckdb.connect(str(published)) as con:  # changed by someone else after its publication
+        con.execute("DELETE FROM dim_article WHERE article_id = 'a-001'")
+    assert not paths.published_as_checked()

@@ -388,8 +388,7 @@ def document_bucket_extractions(context: dg.AssetExecutionContext, duckdb: DuckD
 
 
 def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
-    # a newly configured DuckLake target needs a publication even when the tables are unchanged
-    return warehouse.build_fingerprint(paths.work_db(), extra=repr(lakehouse.configured()))
+    return warehouse.build_fingerprint(paths.work_db(), code=warehouse.current_code())
 
 
 @dg.asset(

@@ -11,6 +11,10 @@ from .resources import PipelinePaths
 def _make_check(check: warehouse.Check) -> dg.AssetChecksDefinition:
     @dg.asset_check(asset=warehouse_tables, name=check.name, description=check.description, blocking=True)
     def _check(paths: PipelinePaths) -> dg.AssetCheckResult:
+        if paths.published_as_checked():  # a refresh with nothing new: the rules across documents read 1.5 M rows
+            return dg.AssetCheckResult(passed=True, severity=dg.AssetCheckSeverity.ERROR, metadata={
+                "offending_rows": 0, "documents_checked": 0,
+                "reason": "the published warehouse is unchanged since it passed this check at its publication"})
         scope = paths.check_scope()
         n, rows = warehouse.run_check(paths.checked_db(), check, scope)
         meta = {"offending_rows": n, "documents_checked": len(scope) if check.per_document and scope is not None else "all"}

@@ -65,6 +65,16 @@ class PipelinePaths(dg.ConfigurableResource):
         """What the checks read: the candidate, or the published file when nothing needed rebuilding."""
         return self.candidate() if self.candidate().exists() else self.warehouse_path()
 
+    def published_as_checked(self) -> bool:
+        """Whether the checks would read the published file as it was when it passed them: no candidate, the
+        file as recorded at its publication, published by this code (whose fingerprint covers the checks)."""
+        from .. import warehouse
+
+        if self.candidate().exists():
+            return False
+        published = warehouse.published_fingerprint(self.warehouse_path(), self.publication_record())
+        return published is not None and published.code == warehouse.current_code()
+
     def check_scope(self) -> list[str] | None:
         """The documents whose rows are new in ``checked_db`` (None: all rows are).
 
