@@ -55,8 +55,8 @@ def metric_triggers() -> tuple[Trigger, ...]:
 class Automaton:
     """Words with a payload each, all found in one pass over a text (Aho–Corasick, ``ahocorasick_rs``).
 
-    The Rust automaton scans the region gazetteer's 64,000 surfaces 17 times faster than pyahocorasick's, whose
-    trie looks up each character among a node's children one by one (thousands at the root)."""
+    Over 300 news pages the gazetteer's 64,000 surfaces are scanned in 0.06 s, where pyahocorasick took 1.1-1.4 s:
+    its trie finds each character among a node's children one by one, and the root has thousands."""
 
     __slots__ = ("_words", "_payloads", "_matcher")
 
@@ -66,9 +66,6 @@ class Automaton:
         self._matcher = (ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.Standard,
                                                     implementation=ahocorasick_rs.Implementation.ContiguousNFA)
                          if self._words else None)
-
-    def __len__(self) -> int:
-        return len(self._words)
 
     def find_all(self, text: str) -> list[tuple[int, int, str, object]]:
         """All (start, end, word, payload) matches, overlapping ones included, by end, then longest first."""
