@@ -101,7 +101,7 @@ _COUNTED = tuple(t for t in STAGING_PER_DOCUMENT if t not in ("stg_document", "s
 _NOT_READ_BY_MODELS = ("stg_stage_done", "stg_file")
 
 
-def build_fingerprint(work_db: Path, extra: str = "", code: str | None = None) -> Fingerprint:
+def build_fingerprint(work_db: Path) -> Fingerprint:
     import hashlib
 
     digest = hashlib.sha256()
@@ -115,30 +115,25 @@ def build_fingerprint(work_db: Path, extra: str = "", code: str | None = None) -
             digest.update(f"{table}:{row[0]}:{row[1]};".encode())
     finally:
         con.close()
-    return Fingerprint(digest.hexdigest(), code if code is not None else code_fingerprint(extra))
+    return Fingerprint(digest.hexdigest(), code_fingerprint())
 
 
-def code_fingerprint(extra: str = "") -> str:
-    """The SQL models, the reference data and the data-quality checks (``extra``: the publication target).
+def code_fingerprint() -> str:
+    """The SQL models, the reference data, the data-quality checks and the publication target.
 
     The checks belong here because a published warehouse passed the checks of the code that published it:
     changed checks rebuild it, so every row is read by the rules in force."""
     import hashlib
 
-    code = hashlib.sha256(extra.encode())
+    from . import lakehouse  # it imports this module
+
+    # a newly configured DuckLake target needs a publication even when the tables are unchanged
+    code = hashlib.sha256(repr(lakehouse.configured()).encode())
     for path in sorted([*SQL_DIR.rglob("*.sql"), *reference_dir().glob("*.csv")]):
         code.update(path.name.encode() + path.read_bytes())
     for check in CHECKS:
         code.update(f"{check.name}\0{check.sql}\0".encode())
     return code.hexdigest()
-
-
-def current_code() -> str:
-    """``code_fingerprint`` of this process's code and configured publication target."""
-    from . import lakehouse  # it imports this module
-
-    # a newly configured DuckLake target needs a publication even when the tables are unchanged
-    return code_fingerprint(repr(lakehouse.configured()))
 
 
 def published_fingerprint(warehouse: Path, record: Path) -> Fingerprint | None:

@@ -387,10 +387,6 @@ def document_bucket_extractions(context: dg.AssetExecutionContext, duckdb: DuckD
     return dg.MaterializeResult(metadata=meta)
 
 
-def _fingerprint(paths: PipelinePaths) -> warehouse.Fingerprint:
-    return warehouse.build_fingerprint(paths.work_db(), code=warehouse.current_code())
-
-
 @dg.asset(
     deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
@@ -403,7 +399,7 @@ def warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) ->
 
 def _build_warehouse_tables(context: dg.AssetExecutionContext, paths: PipelinePaths) -> dg.MaterializeResult:
     started = time.perf_counter()
-    fingerprint = _fingerprint(paths)
+    fingerprint = warehouse.build_fingerprint(paths.work_db())
     published = warehouse.published_fingerprint(paths.warehouse_path(), paths.publication_record())
     if fingerprint == published:
         paths.candidate().unlink(missing_ok=True)  # a leftover of a failed run is stale

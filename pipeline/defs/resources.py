@@ -73,21 +73,19 @@ class PipelinePaths(dg.ConfigurableResource):
         if self.candidate().exists():
             return False
         published = warehouse.published_fingerprint(self.warehouse_path(), self.publication_record())
-        return published is not None and published.code == warehouse.current_code()
+        return published is not None and published.code == warehouse.code_fingerprint()
 
     def check_scope(self) -> list[str] | None:
         """The documents whose rows are new in ``checked_db`` (None: all rows are).
 
-        A candidate updated in place of the published file lists the documents it added; the published file
-        itself, still as recorded at its publication, passed the checks then and adds nothing."""
+        A candidate updated in place of the published file lists the documents it added. The published file is
+        checked here only when it did not pass this code's checks at its publication (``published_as_checked``
+        skips them otherwise): all of its rows are."""
         import json
 
-        from .. import warehouse
-
-        if self.candidate().exists():
-            try:
-                return json.loads(self.pending_record().read_text(encoding="utf-8")).get("check_scope")
-            except (OSError, ValueError):
-                return None
-        published = warehouse.published_fingerprint(self.warehouse_path(), self.publication_record())
-        return [] if published is not None else None
+        if not self.candidate().exists():
+            return None
+        try:
+            return json.loads(self.pending_record().read_text(encoding="utf-8")).get("check_scope")
+        except (OSError, ValueError):
+            return None
