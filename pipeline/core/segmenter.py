@@ -13,6 +13,23 @@ from pathlib import Path
 from . import cache
 
 
+def _jieba():
+    """``import jieba``, without the ``pkg_resources`` its ``_compat`` module imports only to locate its own
+    dictionary file (0.25 s of every process that extracts, and a deprecation warning): blocked, jieba takes its
+    documented fallback and opens the file by its path."""
+    import sys
+
+    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
+        import jieba
+        return jieba
+    sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
+    try:
+        import jieba
+    finally:
+        del sys.modules["pkg_resources"]
+    return jieba
+
+
 def _user_words() -> dict[str, str]:
     """Names to add to jieba's dictionary, with their POS tag."""
     from . import gazetteer
@@ -34,8 +51,7 @@ def _user_words() -> dict[str, str]:
 
 def _build_dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
     """jieba's dictionary with the user words: (FREQ, total, words added, POS tag of every word)."""
-    import jieba
-
+    jieba = _jieba()
     tk = jieba.Tokenizer()
     tk.initialize()
     added = set()
@@ -64,8 +80,7 @@ def _dictionary() -> tuple[dict[str, int], int, frozenset[str], dict[str, str]]:
 
 @lru_cache(maxsize=1)
 def tokenizer():
-    import jieba
-
+    jieba = _jieba()
     jieba.setLogLevel(60)
     freq, total, added, _ = _dictionary()
     tk = jieba.Tokenizer()
@@ -81,8 +96,7 @@ def _import_posseg():
     import os
     import sys
 
-    import jieba
-
+    jieba = _jieba()
     if "jieba.posseg" in sys.modules:
         return sys.modules["jieba.posseg"]
     default_dictionary = jieba.dt.dictionary
@@ -103,8 +117,7 @@ class _DefaultPosTagger:
         self._module = module
 
     def __getattr__(self, name: str):
-        import jieba
-
+        jieba = _jieba()
         real = self._module.POSTokenizer(jieba.dt)
         self._module.dt = real
         return getattr(real, name)
@@ -138,8 +151,7 @@ def dictionary_freq(word: str) -> int:
 
 @lru_cache(maxsize=1)
 def _route_tables():
-    import jieba
-
+    jieba = _jieba()
     tk = tokenizer()
     return tk.FREQ, log(tk.total), jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
 
