@@ -19,10 +19,10 @@ from .core.reference import reference_dir
 from .settings import SQL_DIR, duckdb_config
 from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS
 
-# Order matters only for readability; each model reads staging tables.
+# Each model reads staging tables; fact_project_stage also reads fact_entity_mention, built before it.
 TABLE_MODELS = (
     "dim_document", "dim_article", "dim_entity", "dim_metric", "dim_unit", "dim_date",
-    "fact_quantity", "fact_entity_mention", "fact_person_role", "fact_relation",
+    "fact_quantity", "fact_entity_mention", "fact_project_stage", "fact_person_role", "fact_relation",
     "fact_removed_span", "quarantine_file", "ref_project_stage", "ref_status_cue",
 )
 # Helper views (sql/views) in dependency order: DuckDB binds a view when it is created.
@@ -169,6 +169,7 @@ PER_DOCUMENT = {
     "fact_quantity": "document_id", "fact_entity_mention": "document_id", "fact_removed_span": "document_id",
     "fact_person_role": "article_id", "fact_relation": "article_id",
     "dim_article": "document_id", "dim_document": "document_id",
+    "fact_project_stage": "document_id",  # after fact_entity_mention: it reads the new mentions' sentence bounds
 }
 _WORK_TABLE = re.compile(r"\bwork\.(?=stg_)")
 _MODEL = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS\s+(.*?);?\s*$", re.S | re.I)

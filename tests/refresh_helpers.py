@@ -15,7 +15,8 @@ from conftest import REPO
 
 DAGSTER = Path(sys.executable).with_name("dagster")
 TABLES = ("dim_document", "dim_article", "dim_entity", "dim_metric", "dim_unit", "dim_date", "fact_quantity",
-          "fact_entity_mention", "fact_person_role", "fact_relation", "fact_removed_span", "quarantine_file")
+          "fact_entity_mention", "fact_project_stage", "fact_person_role", "fact_relation", "fact_removed_span",
+          "quarantine_file")
 
 
 class Env:

@@ -4,10 +4,9 @@ CREATE OR REPLACE VIEW report_agreements AS
 WITH party AS (  -- one sorted list per agreement; list_sort of structs is far cheaper than ordered aggregates
     SELECT r.relation_id,
            list_sort(list({'name': e.canonical_name, 'id': e.entity_id, 'type': e.entity_type})) AS parties
-    FROM fact_relation r
-    CROSS JOIN UNNEST(r.party_entity_ids) AS p(entity_id)
-    JOIN dim_entity e ON e.entity_id = p.entity_id
-    WHERE r.relation_type = 'agreement'
+    FROM (SELECT relation_id, unnest(party_entity_ids) AS entity_id  -- in a subquery: as a lateral join
+          FROM fact_relation WHERE relation_type = 'agreement') r      -- (CROSS JOIN UNNEST) it took 5x as long
+    JOIN dim_entity e ON e.entity_id = r.entity_id
     GROUP BY r.relation_id
 )
 SELECT r.description                                       AS agreement,

@@ -4,7 +4,7 @@
 CREATE OR REPLACE VIEW report_data_quality AS
 WITH art AS (
     SELECT document_id, count(*) AS articles, count(*) FILTER (WHERE is_boilerplate) AS boilerplate_articles,
-           sum(length(body)) AS body_chars, sum(length(body)) FILTER (WHERE is_boilerplate) AS boilerplate_chars
+           sum(body_chars) AS body_chars, sum(body_chars) FILTER (WHERE is_boilerplate) AS boilerplate_chars
     FROM dim_article GROUP BY 1
 ),
 qty AS (

@@ -5,17 +5,15 @@
 -- than reports it.
 CREATE OR REPLACE VIEW report_project_pipeline AS
 WITH mention AS (
-    SELECT ms.entity_id, ms.article_id, ms.char_start, ms.published_date, ms.sentence
-    FROM v_mention_sentence ms
-    WHERE ms.entity_type = 'project' AND NOT ms.is_boilerplate
+    SELECT m.entity_id, m.article_id, a.published_date
+    FROM fact_entity_mention m JOIN dim_article a USING (article_id)
+    WHERE m.entity_type = 'project' AND NOT a.is_boilerplate
 ),
-staged AS (
-    SELECT mention.*, s.stage_code, s.stage_zh, s.stage_order, s.cue AS stage_cue,
-           EXISTS (SELECT 1 FROM ref_status_cue c
-                   WHERE c.status IN ('planned', 'forecast', 'target')
-                     AND strpos(mention.sentence, c.cue) > 0
-                     AND strpos(mention.sentence, c.cue) < strpos(mention.sentence, s.cue)) AS stage_planned
-    FROM mention JOIN ref_project_stage s ON strpos(mention.sentence, s.cue) > 0
+staged AS (  -- stage cues in the mentions' sentences, found at load (fact_project_stage): no article body is read
+    SELECT s.entity_id, s.article_id, s.char_start, a.published_date, s.sentence, s.stage_code, s.stage_zh,
+           s.stage_order, s.stage_cue, s.stage_planned
+    FROM fact_project_stage s JOIN dim_article a USING (article_id)
+    WHERE NOT a.is_boilerplate
 ),
 stage AS (
     SELECT entity_id,
@@ -37,9 +35,10 @@ place AS (  -- the project's own region, else the region named closest to it in 
     SELECT p.entity_id, coalesce(any_value(er.region_id), arg_min(r.entity_id, abs(r.char_start - p.char_start))) AS region_id
     FROM fact_entity_mention p
     LEFT JOIN v_entity_region er ON er.entity_id = p.entity_id
-    LEFT JOIN fact_entity_mention r
-      ON r.article_id = p.article_id AND r.entity_type = 'region'
-     AND r.char_start >= p.sentence_start AND r.char_end <= p.sentence_end
+    LEFT JOIN (SELECT article_id, entity_id, char_start, char_end FROM fact_entity_mention
+               WHERE entity_type = 'region'  -- in the projects' articles only: a small side to hash
+                 AND article_id IN (SELECT article_id FROM fact_entity_mention WHERE entity_type = 'project')) r
+      ON r.article_id = p.article_id AND r.char_start >= p.sentence_start AND r.char_end <= p.sentence_end
     WHERE p.entity_type = 'project'
     GROUP BY p.entity_id
 ),
