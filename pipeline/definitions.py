@@ -19,7 +19,7 @@ def _work_db() -> str:
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([assets]),
-    asset_checks=warehouse_checks,
+    asset_checks=[warehouse_checks],
     jobs=[refresh_job, extract_buckets_job],
     schedules=[daily_refresh],
     sensors=[input_folder_sensor],

@@ -35,8 +35,28 @@ def test_per_row_checks_read_the_new_documents_only(tmp_path):
 
 
 def test_rules_across_documents_read_every_row():
-    assert not CHECK["keys_unique"].per_document
+    assert not CHECK["entity_keys_unique"].per_document  # dim_entity is rebuilt from every document
     assert not CHECK["foreign_keys_resolve"].per_document
+
+
+def test_a_duplicate_key_is_found_from_the_new_document_that_repeats_it(tmp_path):
+    con = duckdb.connect(str(tmp_path / "k.duckdb"))
+    con.execute("CREATE TABLE dim_document (document_id VARCHAR)")
+    con.execute("CREATE TABLE dim_article (article_id VARCHAR, document_id VARCHAR)")
+    con.execute("CREATE TABLE fact_quantity (quantity_id VARCHAR, document_id VARCHAR)")
+    con.execute("CREATE TABLE fact_relation (relation_id VARCHAR, article_id VARCHAR)")
+    con.execute("INSERT INTO dim_document VALUES ('a'), ('b'), ('c')")
+    con.execute("INSERT INTO dim_article VALUES ('a-001', 'a'), ('b-001', 'b'), ('c-001', 'c')")
+    # document b repeats a quantity id and a relation id of the already published document a
+    con.execute("INSERT INTO fact_quantity VALUES ('q1', 'a'), ('q1', 'b'), ('q2', 'c')")
+    con.execute("INSERT INTO fact_relation VALUES ('r1', 'a-001'), ('r1', 'b-001'), ('r2', 'c-001')")
+    con.close()
+    keys = CHECK["keys_unique"]
+    assert keys.per_document
+    n, rows = warehouse.run_check(tmp_path / "k.duckdb", keys, ["b"])
+    assert n == 2 and sorted(rows) == [("fact_quantity", "q1"), ("fact_relation", "r1")]
+    assert warehouse.run_check(tmp_path / "k.duckdb", keys)[0] == 2  # every document
+    assert warehouse.run_check(tmp_path / "k.duckdb", keys, ["c"])[0] == 0  # a and b were checked before
 
 
 def test_changed_checks_change_the_code_fingerprint(monkeypatch):

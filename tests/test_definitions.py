@@ -51,7 +51,7 @@ def test_every_asset_explains_itself_in_the_ui():
         assert node.kinds and node.kinds <= {"python", "duckdb", "sql", "html"}, key
     from pipeline.defs.checks import warehouse_checks
 
-    specs = [spec for c in warehouse_checks for spec in c.check_specs]
+    specs = list(warehouse_checks.check_specs)
     assert len(specs) >= 7 and set(graph.asset_check_keys) == {s.key for s in specs}
     for spec in specs:
         assert spec.description and spec.blocking, spec.key

@@ -52,7 +52,9 @@ def test_one_new_document_is_the_only_work(built):
     # per-row checks read the new document's rows only (the others passed when they were published)
     checks = _latest_checks(built)
     assert checks["provenance_spans"]["documents_checked"] == 1
-    assert checks["keys_unique"]["documents_checked"] == "all"
+    assert checks["keys_unique"]["documents_checked"] == 1  # a duplicate key needs a new row
+    assert checks["foreign_keys_resolve"]["documents_checked"] == "all"
+    assert checks["entity_keys_unique"]["documents_checked"] == "all"
 
 
 def test_copies_of_a_loaded_file_add_no_document(built):

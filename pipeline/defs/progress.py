@@ -37,6 +37,7 @@ class ProgressHandler(logging.Handler):
         self.stages: dict[str, StageLine] = {}
         self.failures: list[str] = []
         self.checks_failed: list[str] = []
+        self.checks_passed: list[str] = []
         self.check_steps: set[str] = set()  # steps that run an asset check: reported by their result only
 
     def _print(self, line: str) -> None:
@@ -65,11 +66,8 @@ class ProgressHandler(logging.Handler):
         elif kind == "ASSET_CHECK_EVALUATION":
             ev = event.asset_check_evaluation_data
             n = _value(ev.metadata.get("offending_rows", 0))
-            if not ev.passed:
-                self.checks_failed.append(ev.check_name)
+            (self.checks_passed if ev.passed else self.checks_failed).append(ev.check_name)
             self._print(f"  check {ev.check_name}: {'passed' if ev.passed else f'FAILED, {n} offending rows'}")
-            if step in self.stages:
-                self.stages[step].headline = "passed" if ev.passed else f"FAILED ({n} rows)"
         elif kind == "STEP_SUCCESS" and step in self.stages:
             line = self.stages[step]
             line.status, line.seconds = "ok", time.perf_counter() - line.started
@@ -94,9 +92,9 @@ class ProgressHandler(logging.Handler):
                  if s.step not in self.check_steps]
         checks = [s for s in self.stages.values() if s.step in self.check_steps]
         if checks:
-            failed = [s.step for s in checks if s.headline.startswith("FAILED")]
-            rows.append(("checks", "FAILED" if failed else "ok", f"{sum(s.seconds for s in checks):.1f}",
-                         f"{len(checks) - len(failed)}/{len(checks)} passed"))
+            n = len(self.checks_passed) + len(self.checks_failed)
+            rows.append(("checks", "FAILED" if self.checks_failed or any(s.status == "FAILED" for s in checks)
+                         else "ok", f"{sum(s.seconds for s in checks):.1f}", f"{len(self.checks_passed)}/{n} passed"))
         widths = [max(len(r[i]) for r in rows) for i in range(3)]
         return "\n".join(f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}" for r in rows)
 
