@@ -248,13 +248,15 @@ def update_candidate(published: Path, work_db: Path, candidate: Path, standby: P
         con.execute("""CREATE TEMP TABLE _new_articles AS SELECT article_id FROM work.stg_article
                        WHERE document_id IN (SELECT document_id FROM _new_docs)""")
         # The new documents' staging rows in memory: the per-document models then read a handful of rows, where
-        # reading work.* and filtering the result would evaluate each model over the whole corpus.
+        # reading work.* and filtering the result would evaluate each model over the whole corpus. Fetched by
+        # rowid: a filtered scan reads whole vectors of the long text columns (0.7 s for two documents of
+        # stg_document at 20,000 documents, cold), a rowid fetch only the rows asked for (0.01 s).
         con.execute("ATTACH ':memory:' AS delta")
         for table in STAGING_PER_DOCUMENT:
             if table in _NOT_READ_BY_MODELS:
                 continue
-            con.execute(f"CREATE TABLE delta.{table} AS SELECT * FROM work.{table} "
-                        f"WHERE document_id IN (SELECT document_id FROM _new_docs)")
+            con.execute(f"CREATE TABLE delta.{table} AS SELECT * FROM work.{table} WHERE rowid IN "
+                        f"(SELECT rowid FROM work.{table} WHERE document_id IN (SELECT document_id FROM _new_docs))")
         con.execute("BEGIN TRANSACTION")
         for table, key in PER_DOCUMENT.items():  # identifiers: our constants
             old = "_old_docs" if key == "document_id" else "_old_articles"
@@ -405,7 +407,8 @@ CHECKS: tuple[Check, ...] = (
         WHERE in_scope(document_id) AND (value IS NULL OR NOT isfinite(CAST(value AS DOUBLE))
            OR (value_high IS NOT NULL AND value_high < value))"""),
     Check("provenance_spans", "body[char_start:char_end] equals raw_text / surface", """
-        WITH a AS (SELECT article_id, body FROM dim_article WHERE in_scope(document_id))
+        WITH a AS (SELECT article_id, body FROM dim_article  -- by rowid: a filtered scan reads whole vectors of bodies
+                   WHERE rowid IN (SELECT rowid FROM dim_article WHERE in_scope(document_id)))
         SELECT 'fact_quantity' AS tbl, q.quantity_id AS key, q.raw_text AS expected,
                substr(a.body, q.char_start + 1, q.char_end - q.char_start) AS found
         FROM fact_quantity q JOIN a USING (article_id)
