@@ -1,7 +1,7 @@
 """Blocking data-quality checks on the candidate warehouse: a failure stops publication.
 
-One step evaluates every check on one connection (each check as its own step cost a step's overhead and a
-connection each: 0.5 s of every refresh); each still has its own result, metadata and history in the UI."""
+One step evaluates every check on one connection (as a step each, every check paid a step's overhead and
+opened the candidate itself); each still has its own result, metadata and history in the UI."""
 from collections.abc import Iterator
 
 import dagster as dg
