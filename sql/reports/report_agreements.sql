@@ -4,8 +4,8 @@ CREATE OR REPLACE VIEW report_agreements AS
 WITH party AS (  -- one sorted list per agreement; list_sort of structs is far cheaper than ordered aggregates
     SELECT r.relation_id,
            list_sort(list({'name': e.canonical_name, 'id': e.entity_id, 'type': e.entity_type})) AS parties
-    FROM (SELECT relation_id, unnest(party_entity_ids) AS entity_id  -- in a subquery: as a lateral join
-          FROM fact_relation WHERE relation_type = 'agreement') r      -- (CROSS JOIN UNNEST) it took 5x as long
+    FROM (SELECT relation_id, unnest(party_entity_ids) AS entity_id  -- unnested in a subquery: a lateral join
+          FROM fact_relation WHERE relation_type = 'agreement') r      -- (CROSS JOIN UNNEST) took 1.7x as long
     JOIN dim_entity e ON e.entity_id = r.entity_id
     GROUP BY r.relation_id
 )
