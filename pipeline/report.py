@@ -39,9 +39,11 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
 
 
 def _head(con: duckdb.DuckDBPyConnection, view: str, where: str = "", order: str = "",
-          limit: int = TABLE_ROWS) -> tuple[list[dict], int]:
-    """The first ``limit`` rows of a reporting view and how many there are, in one evaluation of the view."""
-    sql = f"SELECT *, count(*) OVER () AS _total FROM {view}"  # noqa: S608 - our view names and clauses
+          limit: int = TABLE_ROWS, unused: tuple[str, ...] = ()) -> tuple[list[dict], int]:
+    """The first ``limit`` rows of a reporting view and how many there are, in one evaluation of the view;
+    ``unused``: columns the page does not show, left out so that the view does not compute them."""
+    columns = f"* EXCLUDE ({', '.join(unused)})" if unused else "*"
+    sql = f"SELECT {columns}, count(*) OVER () AS _total FROM {view}"  # noqa: S608 - our view names and clauses
     sql += f" WHERE {where}" if where else ""
     sql += f" ORDER BY {order}" if order else ""
     rows = _rows(con, f"{sql} LIMIT {int(limit)}")
@@ -174,7 +176,8 @@ def build_report(con: duckdb.DuckDBPyConnection, generated: datetime | None = No
     pipeline = _rows(con, "SELECT * FROM report_project_pipeline")  # all of them: the stage chart counts every one
     n_pipeline = len(pipeline)
     stages = con.execute("SELECT DISTINCT stage_zh, stage_order FROM ref_project_stage").fetchall()
-    people, n_people = _head(con, "report_people_roles", where="role_in_doc = 'official'")
+    # every file a person is named in: thousands for a governor over years of news, and not on the page
+    people, n_people = _head(con, "report_people_roles", where="role_in_doc = 'official'", unused=("source_paths",))
     timeseries, n_timeseries = _head(con, "report_metric_timeseries", where="period_start IS NOT NULL",
                                      order="metric_code, region, period_start")
     # quarantined files first, then the files with the most quantities lacking a subject or period
