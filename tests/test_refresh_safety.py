@@ -44,6 +44,9 @@ def test_one_new_document_is_the_only_work(built):
     built.refresh()
     assert built.latest_metadata("raw_documents")["new_documents"] == 1
     assert built.latest_metadata("warehouse_tables")["rebuilt"] is True
+    assert built.latest_metadata("reporting_views")["rebuilt"] is False  # the update keeps its views
+    loaded = built.query("SELECT count(*) FROM report_data_quality WHERE status = 'loaded'")[0][0]
+    assert loaded == len(before) + 1  # and they read the updated tables
     for stage in ("articles", "entities", "quantities", "relations"):
         assert built.latest_metadata(stage)["documents_processed"] == 1, stage
     after = dict(built.query("SELECT document_id, ingested_at FROM dim_document"))

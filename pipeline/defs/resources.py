@@ -89,3 +89,13 @@ class PipelinePaths(dg.ConfigurableResource):
             return json.loads(self.pending_record().read_text(encoding="utf-8")).get("check_scope")
         except (OSError, ValueError):
             return None
+
+    def candidate_is_update(self) -> bool:
+        """Whether the candidate is the published warehouse (or its standby) with changed documents' rows
+        replaced: built by the same SQL, so it holds the views of this code already."""
+        import json
+
+        try:
+            return json.loads(self.pending_record().read_text(encoding="utf-8")).get("mode") == "incremental"
+        except (OSError, ValueError):
+            return False
