@@ -20,11 +20,12 @@ from .core.reference import reference_dir
 from .settings import SQL_DIR, duckdb_config
 from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS
 
-# Each model reads staging tables; fact_project_stage also reads fact_entity_mention, built before it.
+# Each model reads staging tables; fact_project_stage also reads fact_entity_mention and the two lexicons,
+# built before it.
 TABLE_MODELS = (
-    "dim_document", "dim_article", "dim_entity", "dim_metric", "dim_unit", "dim_date",
-    "fact_quantity", "fact_entity_mention", "fact_project_stage", "fact_person_role", "fact_relation",
-    "fact_removed_span", "quarantine_file", "ref_project_stage", "ref_status_cue",
+    "dim_document", "dim_article", "dim_entity", "dim_metric", "dim_unit", "dim_date", "ref_project_stage",
+    "ref_status_cue", "fact_quantity", "fact_entity_mention", "fact_project_stage", "fact_person_role",
+    "fact_relation", "fact_removed_span", "quarantine_file",
 )
 # Helper views (sql/views) in dependency order: DuckDB binds a view when it is created.
 HELPER_VIEWS = ("v_entity_region", "v_region_ancestor", "v_region_rollup", "v_mention_sentence", "v_quantity_region",
@@ -170,7 +171,8 @@ PER_DOCUMENT = {
     "fact_quantity": "document_id", "fact_entity_mention": "document_id", "fact_removed_span": "document_id",
     "fact_person_role": "article_id", "fact_relation": "article_id",
     "dim_article": "document_id", "dim_document": "document_id",
-    "fact_project_stage": "document_id",  # after fact_entity_mention: it reads the new mentions' sentence bounds
+    # after fact_entity_mention: it reads the new mentions' sentence bounds (and the lexicons as published)
+    "fact_project_stage": "document_id",
 }
 _WORK_TABLE = re.compile(r"\bwork\.(?=stg_)")
 _MODEL = re.compile(r"CREATE\s+OR\s+REPLACE\s+TABLE\s+(\w+)\s+AS\s+(.*?);?\s*$", re.S | re.I)

@@ -81,21 +81,18 @@ class PipelinePaths(dg.ConfigurableResource):
         A candidate updated in place of the published file lists the documents it added. The published file is
         checked here only when it did not pass this code's checks at its publication (``published_as_checked``
         skips them otherwise): all of its rows are."""
-        import json
-
-        if not self.candidate().exists():
-            return None
-        try:
-            return json.loads(self.pending_record().read_text(encoding="utf-8")).get("check_scope")
-        except (OSError, ValueError):
-            return None
+        return self._pending().get("check_scope") if self.candidate().exists() else None
 
     def candidate_is_update(self) -> bool:
         """Whether the candidate is the published warehouse (or its standby) with changed documents' rows
         replaced: built by the same SQL, so it holds the views of this code already."""
+        return self._pending().get("mode") == "incremental"
+
+    def _pending(self) -> dict:
+        """The candidate's pending record; empty when there is none or it is unreadable."""
         import json
 
         try:
-            return json.loads(self.pending_record().read_text(encoding="utf-8")).get("mode") == "incremental"
+            return json.loads(self.pending_record().read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
+            return {}
