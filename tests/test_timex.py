@@ -2,7 +2,10 @@ from datetime import date
 
 import pytest
 
-from pipeline.core.timex import find_times
+from pipeline.core.text import normalise_text
+from pipeline.core.timex import find_times, find_times_on_lines
+
+from conftest import DOCUMENTS
 
 REF = date(2025, 5, 8)
 
@@ -175,3 +178,19 @@ def test_a_list_that_skips_a_day_stays_one_day():
 
 def test_a_bare_clock_count_is_not_a_time():
     assert [t.raw_text for t in find_times("今天提出3点要求", date(2021, 6, 1))] == ["今天"]
+
+
+@pytest.mark.parametrize("path", sorted(DOCUMENTS.glob("*.txt")), ids=lambda p: p.name[:12])
+def test_times_on_lines_are_the_whole_texts_times_on_those_lines(path):
+    """What relations date their sentences with: the times of a few lines, read alone, are the times the
+    whole document has on those lines (every other line of the bundled documents, each by a position inside it)."""
+    text = normalise_text(path.read_text(encoding="utf-8"))
+    starts = [0] + [k + 1 for k, ch in enumerate(text) if ch == "\n"]
+    chosen = starts[::2]
+    inside = [s + 1 if s + 1 < len(text) and text[s] != "\n" else s for s in chosen]  # any offset of the line
+    lines = {(s, (text.find("\n", s) + 1) or len(text)) for s in chosen}
+    whole = [t for t in find_times(text, REF) if any(lo <= t.char_start < hi for lo, hi in lines)]
+    alone = find_times_on_lines(text, REF, inside)
+    assert whole, "the chosen lines hold times"
+    assert sorted(alone, key=lambda t: t.char_start) == whole
+    assert find_times_on_lines(text, REF, []) == []

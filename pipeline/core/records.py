@@ -16,7 +16,7 @@ from .entities import EntityMention, find_entities
 from .quantities import Quantity, parse_quantities
 from .relations import find_relations
 from .text import decode_bytes, looks_traditional, normalise_text
-from .timex import find_times
+from .timex import find_times_on_lines
 
 
 def short_hash(*parts: object) -> str:
@@ -337,10 +337,11 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
     ems = [EntityMention(m["surface"], m["char_start"], m["char_end"], m["entity_type"], m["entity_key"], m["name"])
            for m in mentions if m.get("char_start") is not None]
     rows = []
-    # Times only date a relation: an article without one (most of them) is not scanned for times at all.
+    # Times only date a relation: an article without one (most of them) is not scanned for times at all, and
+    # one with relations only on the lines of their sentences.
     found = find_relations(body, ems, [])
     if found:
-        found = find_relations(body, ems, find_times(body, ref))
+        found = find_relations(body, ems, find_times_on_lines(body, ref, [r.char_start for r in found]))
     seen: dict[tuple, int] = {}
     for r in found:
         # 甲分别与乙签订A，与丙签订A: two agreements of one sentence with one description; the second gets

@@ -1018,6 +1018,24 @@ def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
     return out
 
 
+def find_times_on_lines(text: str, ref: date | None, positions: list[int]) -> list[TimeExpr]:
+    """``find_times`` of just the lines that hold ``positions``, spans indexing ``text``: what dates a few
+    sentences (a relation's) without reading the whole article. A line is read with its newline, so the
+    expressions at its ends look the same as in the whole text."""
+    out: list[TimeExpr] = []
+    done: set[int] = set()
+    for pos in sorted(positions):
+        lo = text.rfind("\n", 0, pos) + 1
+        if lo in done:
+            continue
+        done.add(lo)
+        hi = text.find("\n", pos)
+        hi = len(text) if hi < 0 else hi + 1
+        out.extend(replace(t, char_start=t.char_start + lo, char_end=t.char_end + lo)
+                   for t in find_times(text[lo:hi], ref))
+    return out
+
+
 def _find_times(text: str, ref: date | None) -> list[TimeExpr]:
     from .lexicon import not_times
 
