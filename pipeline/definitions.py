@@ -25,7 +25,7 @@ defs = dg.Definitions(
     sensors=[input_folder_sensor],
     loggers={"progress": progress_logger},  # chosen by `make run`; other runs keep Dagster's console logger
     resources={
-        "duckdb": StagingDuckDB(database=_work_db(), connection_config=settings.duckdb_config()),
+        "duckdb": StagingDuckDB(database=_work_db(), connection_config=settings.staging_duckdb_config()),
         "paths": PipelinePaths(),
     },
     # The refresh runs its steps in one process (they share one pool of text workers); the bucket job

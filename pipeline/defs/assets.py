@@ -76,11 +76,12 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
                     and (prev[0] in have_docs or prev[0] == ""):
                 continue  # unchanged since the last refresh: no read, no hash
             todo.append((path, sp, st, problem))
-        for batch in _batches(todo, context=context, what="files"):
+
+        def load(batch: list, results: Callable[[], list]) -> None:
+            """Record a batch of files: documents, quarantine entries and file states in one transaction."""
+            nonlocal new_docs, quarantined_now
             files, docs, quarantine = [], [], []
-            # decoding is most of intake's time: both cores
-            read = iter(submit_batched(intake.read_input_task, [(p, sp, st) for p, sp, st, problem in batch
-                                                                if not problem])())
+            read = iter(results())
             for path, sp, st, problem in batch:
                 if problem:
                     res = intake.FileResult(sp, st.st_size if st else None, st.st_mtime_ns if st else None, reason=problem)
@@ -110,6 +111,18 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
             con.execute("COMMIT")
             new_docs += len(docs)
             quarantined_now += len(quarantine)
+
+        # Decoding is most of intake's time: both cores, and this process records one batch while the
+        # workers decode the next.
+        in_flight = None
+        for batch in _batches(todo, context=context, what="files"):
+            reading = submit_batched(intake.read_input_task, [(p, sp, st) for p, sp, st, problem in batch
+                                                              if not problem])
+            if in_flight is not None:
+                load(*in_flight)
+            in_flight = (batch, reading)
+        if in_flight is not None:
+            load(*in_flight)
         used = {r[0] for r in con.execute("SELECT DISTINCT document_id FROM stg_file").fetchall()}
         gone = [d for d in set(superseded) if d not in used]
         if config.prune_missing:
