@@ -47,4 +47,4 @@ def staging_duckdb_config() -> dict[str, str]:
     """``duckdb_config`` for the staging file, which a text stage appends to in batches of 200 documents:
     at DuckDB's default 16 MB of WAL a stage checkpointed every few batches (a quarter of the layout stage's
     writing time went to COMMIT); the file is checkpointed when the stage closes it anyway."""
-    return duckdb_config() | {"checkpoint_threshold": os.environ.get("PIPELINE_STAGING_CHECKPOINT", "256MB")}
+    return duckdb_config() | {"checkpoint_threshold": "256MB"}
