@@ -25,6 +25,7 @@ def _warm() -> None:
 
     gazetteer.surface_index()
     segmenter.tokenizer()
+    segmenter.fast_tokenizer()
     entities._region_automaton()
 
 

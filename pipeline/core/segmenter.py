@@ -7,7 +7,6 @@ split them (磨/憨) and POS tags see them as names.
 from __future__ import annotations
 
 from functools import lru_cache
-from math import log
 from pathlib import Path
 
 from . import cache
@@ -149,63 +148,53 @@ def dictionary_freq(word: str) -> int:
     return 0 if word in tk.user_words else tk.FREQ.get(word) or 0
 
 
+def _build_trie() -> bytes:
+    """This dictionary as jieba_fast_dat's double-array trie (serialised): written in jieba's file format (word,
+    frequency; words only, the zero-frequency prefix entries a trie has by construction) and loaded by it."""
+    import tempfile
+
+    import jieba_fast_dat
+
+    freq = _dictionary()[0]
+    with tempfile.TemporaryDirectory(prefix="cn-econ-pipeline-") as tmp:
+        source = Path(tmp) / "dictionary.txt"
+        with open(source, "w", encoding="utf-8") as fh:
+            fh.writelines(f"{w} {f}\n" for w, f in freq.items() if f and w.strip() and " " not in w)
+        tk = jieba_fast_dat.Tokenizer(source)
+        tk.cache_file = str(Path(tmp) / "trie.dat")  # where it saves its own cache: not the system temp folder
+        tk.initialize()
+        return tk.dat.save_to_bytes()
+
+
 @lru_cache(maxsize=1)
-def _route_tables():
-    jieba = _jieba()
-    tk = tokenizer()
-    return tk.FREQ, log(tk.total), jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
+def fast_tokenizer():
+    """jieba_fast_dat's tokenizer over this dictionary: jieba's prefix DAG and maximum-probability route in C++
+    on a double-array trie. The trie is built once per dictionary (0.6 s) and cached with the pickles."""
+    import jieba_fast_dat
+
+    jieba_fast_dat.setLogLevel(60)
+    key = cache.input_key(packages=["jieba-fast-dat"], parts=[dictionary_key()])
+    trie = cache.load_or_build("jieba-fast-trie", key, _build_trie)
+    tk = jieba_fast_dat.Tokenizer()
+    tk.dat.load_from_bytes(trie)
+    # jieba's total, which also counts the few words with a space that no text block can hold
+    tk.total, tk.initialized = _dictionary()[1], True
+    return tk
 
 
 def word_boundaries(text: str) -> set[int]:
-    """Offsets where the words of ``tokenizer().cut(text, HMM=False)`` start and end: the same segmentation
-    (jieba's block split, prefix DAG, maximum-probability route, runs of single Latin letters or digits kept
-    together) without its generator layers: twice as fast on the short windows the region rules ask about."""
-    freq, logtotal, han, skip, eng = _route_tables()
+    """Offsets where the words of ``tokenizer().cut(text, HMM=False)`` start and end (runs of single Latin
+    letters or digits kept together), cut by ``fast_tokenizer``: five times faster than the same segmentation
+    in Python on the short windows the region and name rules ask about. The route is jieba's maximum-probability
+    one; where two routes tie exactly (零零|零|零零, 零零|零零|零) it may take the other (tests)."""
     bounds = {0}
     pos = 0
-    for blk in (text,) if han.fullmatch(text) else han.split(text):
-        if not blk:
-            continue
-        if not han.match(blk):
-            for x in skip.split(blk):
-                if skip.match(x):
-                    pos += len(x)
-                    bounds.add(pos)
-                else:  # jieba yields every other character on its own
-                    for _ in x:
-                        pos += 1
-                        bounds.add(pos)
-            continue
-        n = len(blk)
-        score = [0.0] * (n + 1)
-        end = list(range(n + 1))
-        for k in range(n - 1, -1, -1):
-            best = None
-            i, frag = k, blk[k]
-            while frag in freq:
-                f = freq[frag]
-                if f:
-                    cand = (log(f) - logtotal + score[i + 1], i)
-                    if best is None or cand > best:
-                        best = cand
-                i += 1
-                if i == n:
-                    break
-                frag = blk[k:i + 1]
-            if best is None:  # no dictionary word starts here: the character alone
-                best = (log(freq.get(blk[k]) or 1) - logtotal + score[k + 1], k)
-            score[k], end[k] = best
-        x, in_run = 0, False
-        while x < n:
-            y = end[x] + 1
-            if y - x == 1 and eng.match(blk[x]):
-                in_run = True
-            else:
-                if in_run:
-                    bounds.add(pos + x)
-                    in_run = False
-                bounds.add(pos + y)
-            x = y
-        pos += n
+    for word in fast_tokenizer().lcut(text, HMM=False):
+        pos += len(word)
         bounds.add(pos)
+    if "\r\n" in text:  # one token to jieba (its whitespace pattern), two to jieba_fast_dat
+        k = text.find("\r\n")
+        while k >= 0:
+            bounds.discard(k + 1)
+            k = text.find("\r\n", k + 2)
     return bounds
