@@ -21,6 +21,8 @@ from .spans import DisjointSpans, select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff·()（）—\-A-Za-z0-9]")
+_BRACKETS = re.compile(r"[()（）]")
+_NAME_RUN_REVERSED = re.compile(r"[\u4e00-\u9fff·—\-A-Za-z0-9]*")  # _NAME_CHARS less the brackets
 
 
 @dataclass
@@ -363,6 +365,9 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     """Start of the name that ends with the suffix at [suffix_start, end)."""
     i = suffix_start
     floor = max(0, end - max_len)
+    reach = text[floor:suffix_start]
+    if not _BRACKETS.search(reach):  # the run of name characters before the suffix, in one match
+        i -= _NAME_RUN_REVERSED.match(reach[::-1]).end()
     depth = 0
     while i > floor:
         ch = text[i - 1]
@@ -523,6 +528,8 @@ _PROJECT = re.compile(r"项目")
 def _companies_by_executive(text: str, found: list[EntityMention]) -> list[EntityMention]:
     """三星电子CEO, 联发科 CEO 蔡力行: a name right before a chief executive's title is a company."""
     out = []
+    if not _EXEC_TITLE.search(text):
+        return out  # the pattern tries every character of the text; most texts name no chief executive
     for m in _COMPANY_BEFORE_EXEC.finditer(text):
         e = m.end(1)
         start = _left_extend(text, e, e, 8)
@@ -600,6 +607,7 @@ def _title_re() -> re.Pattern[str]:
 _SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|率队|一行|带队|主持|出席|参加|调研|作|在|与|等|到|赴|前往|会见|看望|走访|致辞|讲话|宣布|透露|建议|希望|要求|、|，|,|。|（|\()"
 _PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|\.|…|$)")
 _COMPANY_BEFORE_EXEC = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s?(?=CEO|首席执行官|董事长|总裁|副总裁)")
+_EXEC_TITLE = re.compile(r"CEO|首席执行官|董事长|总裁")
 _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|编辑)\s*[:：]?\s*([\u4e00-\u9fff]{2,3})(?=[\s\d，,。、）)]|摄|$)")
 
 

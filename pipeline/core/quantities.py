@@ -503,7 +503,8 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
     results.extend(_word_quantities(text, results, time_spans))
     results.sort(key=lambda q: (q.char_start, -q.char_end))
     # a compound tail (两美元又三美分) may have grown over a match of its own; links and addresses are not text
-    masked = [m.span() for m in _LINK.finditer(text)]
+    # (the e-mail pattern tries every run of word characters, Chinese included: only texts that can hold one)
+    masked = [m.span() for m in _LINK.finditer(text)] if "@" in text or "://" in text or "www." in text else []
     kept: list[Quantity] = []
     for q in results:
         if kept and q.char_start < kept[-1].char_end or any(q.char_start < e and s < q.char_end for s, e in masked):
