@@ -1,7 +1,8 @@
 """The gate that skips regex scans over lines that cannot hold a match: never loses a match."""
+import json
 import re
 
-from conftest import corpus_file
+from conftest import SHARED, corpus_file
 
 from pipeline.core import records, timex
 from pipeline.core.regex_gate import GatedPatterns, can_match, necessary_chars
@@ -29,11 +30,14 @@ def test_gated_scan_finds_every_match_of_every_time_atom_in_the_corpus():
         doc = records.read_document(corpus_file(name).read_bytes(), name)
         texts.append(doc["text"])
         texts.extend(a["body"] for a in records.split_articles(doc["document_id"], doc["text"])[1])
-    scanner = GatedPatterns([p for _, p in timex._ATOMS])
-    total = 0
-    for text in texts:
-        gated = sorted((k, m.span()) for k, m in scanner.finditer(text))
-        plain = sorted((k, m.span()) for k, (_, p) in enumerate(timex._ATOMS) for m in p.finditer(text))
-        assert gated == plain
-        total += len(plain)
-    assert total > 100
+    # and the time expressions of the conformance cases, in every style the suite covers
+    texts.extend(json.loads(line)["input"] for line in open(SHARED / "conformance" / "time.jsonl", encoding="utf-8"))
+    # the time parser's scanner, whose segments also end at sentence ends, and the same patterns on lines
+    for scanner in (timex._SCANNER, GatedPatterns([p for _, p in timex._ATOMS])):
+        total = 0
+        for text in texts:
+            gated = sorted((k, m.span()) for k, m in scanner.finditer(text))
+            plain = sorted((k, m.span()) for k, (_, p) in enumerate(timex._ATOMS) for m in p.finditer(text))
+            assert gated == plain, text
+            total += len(plain)
+        assert total > 1000

@@ -105,13 +105,15 @@ def can_match(gate: Gate, chars: set[str] | frozenset[str]) -> bool:
 
 
 class GatedPatterns:
-    """Many patterns scanned over the lines of a text that can hold their matches.
+    """Many patterns scanned over the segments of a text that can hold their matches.
 
-    Each line's characters become a bit mask over the patterns' necessary sets; a
-    pattern runs over the runs of consecutive lines whose mask covers its own.
+    A text is cut into segments at ``separators`` (lines by default: a caller whose patterns never match
+    across a sentence end may cut at those too, for a finer gate). Each segment's characters become a bit
+    mask over the patterns' necessary sets; a pattern runs over the runs of consecutive segments whose mask
+    covers its own.
     """
 
-    def __init__(self, patterns: list[re.Pattern[str]]):
+    def __init__(self, patterns: list[re.Pattern[str]], separators: str = "\n"):
         self.patterns = patterns
         gates = [necessary_chars(p) for p in patterns]
         sets = sorted({s for g in gates for s in g}, key=sorted)
@@ -122,12 +124,14 @@ class GatedPatterns:
                 self._char_bits[c] = self._char_bits.get(c, 0) | b
         self._alphabet = frozenset(self._char_bits)
         self._masks = [sum(bit[s] for s in g) for g in gates]
+        self._separator = re.compile("[" + re.escape(separators) + "]")
 
     def _lines(self, text: str) -> list[tuple[int, int, int]]:
+        """(start, end, mask) of every segment, separators excluded."""
         out = []
         pos = 0
         cb = self._char_bits
-        for line in text.split("\n"):
+        for line in self._separator.split(text):
             end = pos + len(line)
             bits = 0
             for c in self._alphabet.intersection(line):

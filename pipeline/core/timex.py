@@ -773,8 +773,10 @@ def _first_chars() -> str:
 _FIRST = _first_chars()
 _ATOMS = [(kind, re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
-# Each atom scans only the lines holding the characters its matches need: most atoms skip most lines.
-_SCANNER = GatedPatterns([p for _, p in _ATOMS])
+# Each atom scans only the sentences holding the characters its matches need: most atoms skip most of them.
+# (No atom consumes a sentence end, and at a segment's end a lookahead sees the end of the text, as it does
+# before 。: tests compare the gated scan with plain scans.)
+_SCANNER = GatedPatterns([p for _, p in _ATOMS], separators="\n。！？；")
 
 
 # A clock time after a day (9月21号下午5点, 六天后的3时1刻, 2021年4月20日11:00时) belongs to the expression; the
