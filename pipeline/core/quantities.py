@@ -960,17 +960,15 @@ _FUTURE_WILL = re.compile(r"(?:将|拟|计划|规划)")
 _ACTUAL_VERB = re.compile(r"(?:已|达成|完成|累计|截至|实现|共计|现有|已有|获得|达到了|落地|建成|签订|兑现)")
 
 
+@lru_cache(maxsize=1)
+def _status_cue_automaton() -> lexicon.Automaton:
+    return lexicon.build_automaton({cue: status for cue, status in lexicon.status_cues().items()
+                                    if cue not in ("达到", "达")})
+
+
 def _cues_in(window: str) -> list[tuple[int, str]]:
-    cues = lexicon.status_cues()
-    out = []
-    for cue, status in cues.items():
-        if cue in ("达到", "达"):
-            continue
-        start = 0
-        while (i := window.find(cue, start)) >= 0:
-            out.append((i, status))
-            start = i + 1
-    return out
+    """(offset, status) of every status cue in ``window``, overlapping ones included."""
+    return [(s, status) for s, _, _, status in lexicon.find_all(_status_cue_automaton(), window)]
 
 
 def _assign_status(text: str, q: Quantity) -> None:
