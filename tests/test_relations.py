@@ -1,4 +1,6 @@
 """Agreements, visits and meetings read from sentences."""
+import re
+
 from pipeline.core.entities import find_entities
 from pipeline.core.relations import find_relations
 
@@ -36,3 +38,17 @@ def test_two_agreements_of_one_sentence_with_one_description_have_their_own_ids(
     assert [r["description"] for r in rows] == ["战略合作协议", "战略合作协议"]
     assert len({r["relation_id"] for r in rows}) == 2  # the warehouse's unique-key check blocks a duplicate
     assert "company:华为公司" in rows[0]["party_keys"] and "company:腾讯公司" in rows[1]["party_keys"]
+
+
+def test_a_sentence_without_a_relation_verb_holds_no_relation(corpus_articles):
+    """find_relations passes over sentences without a signing, meeting or visiting verb: every match of a
+    relation pattern in the bundled documents' sentences has one."""
+    from pipeline.core import relations
+
+    sentences = [s for arts in corpus_articles.values() for a in arts for s in re.split(r"[。！？；\n]", a["body"])]
+    matched = [s for s in sentences
+               if relations.AGREEMENT.search(s) or relations.AGREEMENT_BARE.search(s) or relations.VISIT.search(s)
+               or relations._MEETING_VERB.search(s) and relations.MEETING.search(s)]
+    assert len(matched) > 10
+    assert [s for s in matched if not relations._ANY_VERB.search(s)] == []
+    assert not relations._ANY_VERB.search("今年1至10月，全市规上工业增加值同比增长8.2%")

@@ -80,7 +80,9 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
     return []
 
 
-# Most sentences sign, meet and visit nothing: their characters tell without a scan.
+# Most sentences sign, meet and visit nothing: one search for a verb every relation needs (a signing verb of
+# AGREEMENT, a meeting verb of MEETING, a VISIT) passes them over; their characters gate the patterns' scans.
+_ANY_VERB = re.compile(r"签订|签署|签约|缔结|" + _MEETING_VERB.pattern + "|" + VISIT.pattern)
 _GATES = {p: necessary_chars(p) for p in (AGREEMENT, AGREEMENT_BARE, MEETING, VISIT)}
 
 
@@ -116,8 +118,12 @@ def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: 
 
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
+    if not _ANY_VERB.search(text):
+        return out
     for s, e in _sentences(text):
         sent = text[s:e]
+        if not _ANY_VERB.search(sent):
+            continue
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
         chars = set(sent)
         signed = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
