@@ -87,6 +87,11 @@ def _known_parks() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _park_automaton() -> Automaton:
+    return build_automaton(_known_parks())  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
 def _known_orgs() -> dict[str, str]:
     out: dict[str, str] = {}
     for r in load_csv("organizations.csv"):
@@ -412,7 +417,7 @@ def _is_proper(prefix: str) -> bool:
     """Whether a name's prefix names something (a place, a brand) rather than a kind."""
     if not prefix:
         return False
-    if any(p in prefix for p in _known_parks()):
+    if find_all(_park_automaton(), prefix):
         return True
     if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
         return True
