@@ -107,6 +107,13 @@ def _abbreviations() -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def _abbreviation_automaton() -> tuple[Automaton, int]:
+    """The park abbreviations and their full forms, and the longest one's length."""
+    terms = {t: t for pair in _abbreviations() for t in pair if t}
+    return build_automaton(terms), max(map(len, terms), default=0)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
 def _region_automaton() -> Automaton:
     """The gazetteer's surfaces and the foreign countries, less the surfaces that never name a region here."""
     muted = _muted_surfaces()
@@ -395,11 +402,14 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     lo = max(0, start - 24)
     start = min([lo + ks for ks, ke, _, _ in find_all(_lexicon_automaton(), text[lo:suffix_start])
                  if lo + ks < start < lo + ke], default=start)
-    for short, full in _abbreviations():
-        for term in (short, full):
-            k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
-            if 0 <= k < start < k + len(term):
-                start = k
+    # a park term written across the start moves it back; only a text holding one near the start is asked
+    automaton, longest = _abbreviation_automaton()
+    if find_all(automaton, text[max(0, start - longest + 1):start + longest - 1]):
+        for short, full in _abbreviations():
+            for term in (short, full):
+                k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
+                if 0 <= k < start < k + len(term):
+                    start = k
     while start < suffix_start and text[start] in "—-)）、":
         start += 1
     return start
