@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable
 
 import dagster as dg
 import pyarrow as pa
@@ -49,6 +49,20 @@ def _batches(items: list, size: int = BATCH, context: dg.AssetExecutionContext |
         yield items[i:i + size]
 
 
+def _overlapped(batches: Iterable[list], start: Callable[[list], Callable[[], list]],
+                finish: Callable[[list, list], None]) -> None:
+    """``finish(batch, results)`` for every batch, where ``start(batch)`` sets the workers on it and returns the
+    wait for its results: this process finishes one batch (writes it) while the workers are on the next."""
+    in_flight = None  # (batch, wait) of the batch the workers are on
+    for batch in batches:
+        started = start(batch)
+        if in_flight is not None:
+            finish(in_flight[0], in_flight[1]())
+        in_flight = (batch, started)
+    if in_flight is not None:
+        finish(in_flight[0], in_flight[1]())
+
+
 @dg.asset(
     group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
     description="Every file of the input folder decoded (encoding detected), normalised and identified by a "
@@ -77,11 +91,11 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
                 continue  # unchanged since the last refresh: no read, no hash
             todo.append((path, sp, st, problem))
 
-        def load(batch: list, results: Callable[[], list]) -> None:
+        def load(batch: list, results: list) -> None:
             """Record a batch of files: documents, quarantine entries and file states in one transaction."""
             nonlocal new_docs, quarantined_now
             files, docs, quarantine = [], [], []
-            read = iter(results())
+            read = iter(results)
             for path, sp, st, problem in batch:
                 if problem:
                     res = intake.FileResult(sp, st.st_size if st else None, st.st_mtime_ns if st else None, reason=problem)
@@ -114,15 +128,10 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
 
         # Decoding is most of intake's time: both cores, and this process records one batch while the
         # workers decode the next.
-        in_flight = None
-        for batch in _batches(todo, context=context, what="files"):
-            reading = submit_batched(intake.read_input_task, [(p, sp, st) for p, sp, st, problem in batch
-                                                              if not problem])
-            if in_flight is not None:
-                load(*in_flight)
-            in_flight = (batch, reading)
-        if in_flight is not None:
-            load(*in_flight)
+        _overlapped(_batches(todo, context=context, what="files"),
+                    lambda batch: submit_batched(intake.read_input_task,
+                                                 [(p, sp, st) for p, sp, st, problem in batch if not problem]),
+                    load)
         used = {r[0] for r in con.execute("SELECT DISTINCT document_id FROM stg_file").fetchall()}
         gone = [d for d in set(superseded) if d not in used]
         if config.prune_missing:
@@ -256,18 +265,14 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
             staging.mark_done(con, stage.name, batch)
             con.execute("COMMIT")
 
-    in_flight = None  # (batch, results) of the batch the workers are on
-    for batch in _batches(todo, context=context):
+    def start(batch: list[str]) -> Callable[[], list]:
         with connection() as con:
             chunks = _chunks(batch, stage.read(con, batch))
         # a few documents (a refresh's new file) stay in this process: starting workers costs more
-        started = submit_batched(partial(stages.run_chunk, stage.name), chunks, min_parallel=40 // stages.CHUNK,
-                                 chunksize=1)
-        if in_flight is not None:
-            write(in_flight[0], in_flight[1]())
-        in_flight = (batch, started)
-    if in_flight is not None:
-        write(in_flight[0], in_flight[1]())
+        return submit_batched(partial(stages.run_chunk, stage.name), chunks, min_parallel=40 // stages.CHUNK,
+                              chunksize=1)
+
+    _overlapped(_batches(todo, context=context), start, write)
     return added, errors
 
 
