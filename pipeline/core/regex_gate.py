@@ -1,8 +1,8 @@
-"""Skip regular-expression scans over lines that cannot contain a match.
+"""Skip regular-expression scans over lines (or sentences) that cannot contain a match.
 
 ``necessary_chars(pattern)`` reads the compiled pattern's syntax tree and
 returns sets of characters such that every match holds a character of each
-set (for 第X季度: {第}, {季}, {度}; for 农历… or 腊月…: {农, 腊, 臘, …}). A line
+set (for 第X季度: {第}, {季}, {度}; for 农历… or 腊月…: {农, 腊, 臘, …}). A segment
 without one of them is not scanned: with dozens of patterns over long
 articles, the scans that could not match were most of the time spent.
 """
@@ -126,15 +126,15 @@ class GatedPatterns:
         self._masks = [sum(bit[s] for s in g) for g in gates]
         self._separator = re.compile("[" + re.escape(separators) + "]")
 
-    def _lines(self, text: str) -> list[tuple[int, int, int]]:
+    def _segments(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, mask) of every segment, separators excluded."""
         out = []
         pos = 0
         cb = self._char_bits
-        for line in self._separator.split(text):
-            end = pos + len(line)
+        for segment in self._separator.split(text):
+            end = pos + len(segment)
             bits = 0
-            for c in self._alphabet.intersection(line):
+            for c in self._alphabet.intersection(segment):
                 bits |= cb[c]
             out.append((pos, end, bits))
             pos = end + 1
@@ -142,10 +142,10 @@ class GatedPatterns:
 
     def finditer(self, text: str):
         """(pattern index, match) for every match of every pattern, pattern by pattern."""
-        lines = self._lines(text)
+        segments = self._segments(text)
         for k, (pattern, mask) in enumerate(zip(self.patterns, self._masks)):
             start = end = -1
-            for s, e, bits in lines:
+            for s, e, bits in segments:
                 if bits & mask == mask:
                     if start < 0:
                         start = s
