@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
@@ -130,7 +129,7 @@ def _muted_surfaces() -> frozenset[str]:
     建设, 中心: 55% of the gazetteer matches in the bench corpus) or only name development zones. A country
     named like such a township (巴西, 巴西乡) is then matched as the country. Cached on disk: deciding asks
     jieba's dictionary 67,000 times."""
-    from . import cache, segmenter
+    from . import cache, compiled, segmenter
 
     def build() -> frozenset[str]:
         countries = gazetteer.foreign_countries()
@@ -144,7 +143,7 @@ def _muted_surfaces() -> frozenset[str]:
                 out.add(word)
         return frozenset(out)
 
-    key = cache.input_key(files=[Path(__file__)], parts=[segmenter.dictionary_key()])
+    key = cache.input_key(files=[compiled.source_of(__name__)], parts=[segmenter.dictionary_key()])
     return cache.load_or_build("muted-region-surfaces", key, build)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from . import cache
+from . import cache, compiled
 
 
 def _jieba():
@@ -67,7 +67,7 @@ def dictionary_key() -> str:
     from . import gazetteer
     from .reference import reference_dir
 
-    return cache.input_key(files=[Path(__file__), *(reference_dir() / n for n in ("parks.csv", "organizations.csv",
+    return cache.input_key(files=[compiled.source_of(__name__), *(reference_dir() / n for n in ("parks.csv", "organizations.csv",
                                                                                   "titles.csv"))],
                            packages=["jieba"], parts=[gazetteer.input_key()])
 
