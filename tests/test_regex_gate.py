@@ -41,3 +41,23 @@ def test_gated_scan_finds_every_match_of_every_time_atom_in_the_corpus():
             assert gated == plain, text
             total += len(plain)
         assert total > 1000
+
+
+def test_patterns_gated_by_their_characters_find_every_match():
+    from pipeline.core import quantities, relations
+    from pipeline.core.regex_gate import finditer_gated
+
+    texts = [records.read_document(corpus_file(name).read_bytes(), name)["text"] for name in ("000", "001", "002", "003")]
+    for path in sorted((SHARED / "conformance").glob("*.jsonl")):
+        texts.extend(json.loads(line)["input"] for line in open(path, encoding="utf-8"))
+    patterns = (quantities._FINANCIAL_AMOUNT, quantities._LIANG_AND_HALF, quantities._METRE_AND_TENTHS,
+                quantities._PERCENT_WORDS, relations.AGREEMENT, relations.AGREEMENT_BARE, relations.MEETING,
+                relations.VISIT)
+    found = {p.pattern: 0 for p in patterns}
+    for text in texts:
+        chars = set(text)
+        for pattern in patterns:
+            plain = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in finditer_gated(pattern, text, chars)] == plain, (pattern.pattern, text)
+            found[pattern.pattern] += len(plain)
+    assert all(found.values()), found  # every pattern matched somewhere: the comparison was not vacuous

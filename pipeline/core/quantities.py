@@ -17,6 +17,7 @@ from functools import lru_cache
 from . import lexicon
 from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
 from .timex import TimeExpr, find_times
+from .regex_gate import finditer_gated
 from .segmenter import word_freq
 from .spans import select_disjoint
 
@@ -608,7 +609,8 @@ def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quant
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
 
-    for m in _FINANCIAL_AMOUNT.finditer(text):
+    chars = set(text)  # these rare forms' patterns start with groups or lookbehinds: the engine tries every position
+    for m in finditer_gated(_FINANCIAL_AMOUNT, text, chars):
         if not free(*m.span()) or len(m.group("num")) < 2 and not m.group("unit"):
             continue  # a lone 伍 or 陆 is a name (伍仁, 陆地) more often than an amount
         try:
@@ -616,18 +618,18 @@ def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quant
         except NumberError:
             continue
         add(m.start(), m.end(), m.group("num"), m.group("unit") or "", -value if m.group("neg") else value, "CNY", "money")
-    for m in _LIANG_AND_HALF.finditer(text):  # 9两半 = 9.5 liang of 50 g
+    for m in finditer_gated(_LIANG_AND_HALF, text, chars):  # 9两半 = 9.5 liang of 50 g
         try:
             liang = parse_number(m.group("n")).value + Decimal("0.5")
         except NumberError:
             continue
         if free(*m.span()):
             add(m.start(), m.end(), m.group("n"), "两", _scale(liang, Fraction(1, 20000)), "t", "mass")
-    for m in _METRE_AND_TENTHS.finditer(text):  # 米九 = 1.9 m, a height said without its 一
+    for m in finditer_gated(_METRE_AND_TENTHS, text, chars):  # 米九 = 1.9 m, a height said without its 一
         if free(*m.span()):
             add(m.start(), m.end(), m.group("d"), "米", _scale(1 + Decimal(CN_DIGITS[m.group("d")]) / 10, Fraction(1, 1000)),
                 "km", "length", "approx" if m.group("post") else "exact")
-    for m in _PERCENT_WORDS.finditer(text):
+    for m in finditer_gated(_PERCENT_WORDS, text, chars):
         if free(*m.span()):
             add(m.start(), m.end(), m.group()[0], m.group()[1], Decimal(5 if m.group() == "半成" else 50), "percent", "percent")
     return out

@@ -9,7 +9,8 @@ articles, the scans that could not match were most of the time spent.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Iterator
 
 try:  # Python ≥ 3.11
     from re import _constants as C
@@ -102,6 +103,17 @@ def necessary_chars(pattern: re.Pattern[str]) -> Gate:
 def can_match(gate: Gate, chars: set[str] | frozenset[str]) -> bool:
     """Whether a text with these characters may hold a match (``chars`` = ``set(text)``)."""
     return all(not s.isdisjoint(chars) for s in gate)
+
+
+@lru_cache(maxsize=None)
+def _gate_of(pattern: re.Pattern[str]) -> Gate:
+    return necessary_chars(pattern)
+
+
+def finditer_gated(pattern: re.Pattern[str], text: str, chars: set[str] | frozenset[str]) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, or nothing without a scan when ``text`` (whose characters are ``chars``)
+    lacks a character every match needs: for patterns whose start the regex engine cannot search for."""
+    return pattern.finditer(text) if can_match(_gate_of(pattern), chars) else iter(())
 
 
 class GatedPatterns:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .entities import EntityMention
-from .regex_gate import can_match, necessary_chars
+from .regex_gate import finditer_gated
 from .timex import TimeExpr
 
 # The verbs of signing: AGREEMENT needs one, and so does the prefilter (_ANY_VERB) built from them.
@@ -85,12 +85,6 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
 # Most sentences sign, meet and visit nothing: one search for a verb every relation needs (a signing verb of
 # AGREEMENT, a meeting verb of MEETING, a VISIT) passes them over; their characters gate the patterns' scans.
 _ANY_VERB = re.compile("|".join((_SIGNING_VERB, _MEETING_VERB.pattern, VISIT.pattern)))
-_GATES = {p: necessary_chars(p) for p in (AGREEMENT, AGREEMENT_BARE, MEETING, VISIT)}
-
-
-def _gated(pattern: re.Pattern[str], sent: str, chars: set[str]):
-    """``pattern.finditer(sent)``, skipped when the sentence lacks a character every match needs."""
-    return pattern.finditer(sent) if can_match(_GATES[pattern], chars) else iter(())
 
 
 def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str,
@@ -128,17 +122,17 @@ def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExp
             continue
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
         chars = set(sent)
-        signed = list(_gated(AGREEMENT, sent, chars)) or list(_gated(AGREEMENT_BARE, sent, chars))
+        signed = list(finditer_gated(AGREEMENT, sent, chars)) or list(finditer_gated(AGREEMENT_BARE, sent, chars))
         out.extend(_agreements(text, s, e, mentions, date, signed))
         m = signed[0] if signed else None
-        mm = next(_gated(MEETING, sent, chars), None) if _MEETING_VERB.search(sent) else None
+        mm = next(finditer_gated(MEETING, sent, chars), None) if _MEETING_VERB.search(sent) else None
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()
             what = re.sub(r"^.*?(?:在|于)", "", what) if len(what) > 40 else what
             parties = _parties(mentions, s, e)
             if parties:
                 out.append(Relation("meeting", what, sent.strip(), s, e, parties, date))
-        vm = next(_gated(VISIT, sent, chars), None)
+        vm = next(finditer_gated(VISIT, sent, chars), None)
         if vm and not m:
             parties = _parties(mentions, s, e)
             if len(parties) >= 2:
