@@ -24,7 +24,7 @@ _BRACKETS = re.compile(r"[()（）]")
 _NAME_RUN_REVERSED = re.compile(r"[\u4e00-\u9fff·—\-A-Za-z0-9]*")  # _NAME_CHARS less the brackets
 
 
-@dataclass
+@dataclass(slots=True)
 class EntityMention:
     surface: str
     char_start: int

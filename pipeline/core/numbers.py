@@ -36,7 +36,7 @@ class NumberError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedNumber:
     value: Decimal
     approx_digit: bool = False  # a 几 stood for an unknown digit

@@ -108,7 +108,7 @@ def _quantity_matches(text: str) -> list[re.Match[str]]:
                            lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     raw_text: str
     char_start: int
@@ -135,7 +135,7 @@ class Quantity:
     extras: dict = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NumberMention:
     raw_text: str
     char_start: int

@@ -28,7 +28,7 @@ _MEETING_VERB = re.compile(r"召开|举行|举办|开幕|闭幕")
 _PARTY_TYPES = ("region", "park", "company", "organization", "person", "project")
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     relation_type: str
     description: str

@@ -53,7 +53,7 @@ HOLIDAYS_LUNAR = {
 _HOLIDAY = "|".join(sorted(map(re.escape, [*HOLIDAYS_SOLAR, *HOLIDAYS_LUNAR, "除夕", "清明节", "清明", "母亲节", "父亲节", "感恩节"]), key=len, reverse=True))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TimeExpr:
     raw_text: str
     char_start: int
