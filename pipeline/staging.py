@@ -50,7 +50,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("surface", pa.string()), ("document_id", pa.string()), ("article_id", pa.string()),
         ("char_start", pa.int32()), ("char_end", pa.int32()), ("region_level", pa.string()),
         ("admin_code", pa.string()), ("parent_key", pa.string()), ("corrected_from", pa.string()),
-        ("role_in_doc", pa.string()),
+        ("role_in_doc", pa.string()), ("sentence_start", pa.int32()), ("sentence_end", pa.int32()),
     ]),
     "stg_entity": pa.schema([
         ("entity_key", pa.string()), ("entity_id", pa.string()), ("entity_type", pa.string()), ("name", pa.string()),

@@ -77,3 +77,41 @@ def test_fingerprint_sees_every_staging_change_but_a_touched_file(tmp_path):
     assert change(lambda con: document(con, "d1", datetime(2026, 2, 1)))
     assert change(lambda con: stage_rows(con, "d1"))
     assert not change(lambda con: None)
+
+
+def test_mention_sentences_stored_by_the_entities_stage_equal_the_models_rule_for_older_rows(tmp_path):
+    """fact_entity_mention takes the sentence the entities stage stored; a mention staged before that column
+    existed gets it from the model's SQL. Both must give the same offsets on the bundled documents."""
+    from conftest import DOCUMENTS
+
+    from pipeline import warehouse
+    from pipeline.core import records
+
+    con = duckdb.connect(str(tmp_path / "work.duckdb"))
+    staging.ensure_tables(con)
+    for path in sorted(DOCUMENTS.glob("*.txt")):
+        doc = records.read_document(path.read_bytes(), path.name)
+        _, arts, _, _ = stages.articles_of((doc["document_id"], doc["text"]))
+        mentions, _, _, errors = stages.entities_of(arts)
+        assert errors == []
+        staging.append(con, "stg_article", arts)
+        staging.append(con, "stg_mention", mentions)
+    con.close()
+
+    def facts() -> list[tuple]:
+        out = duckdb.connect()
+        out.execute(f"ATTACH '{tmp_path / 'work.duckdb'}' AS work")
+        out.execute(warehouse.model_sql("fact_entity_mention"))
+        rows = out.execute("SELECT article_id, char_start, char_end, surface, sentence_start, sentence_end "
+                           "FROM fact_entity_mention ORDER BY ALL").fetchall()
+        out.close()
+        return rows
+
+    stored = facts()
+    con = duckdb.connect(str(tmp_path / "work.duckdb"))
+    con.execute("UPDATE stg_mention SET sentence_start = NULL, sentence_end = NULL")
+    con.close()
+    assert facts() == stored
+    placed = [r for r in stored if r[1] is not None]
+    assert len(placed) > 500
+    assert all(r[4] <= r[1] and r[2] <= r[5] for r in placed)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
@@ -14,7 +15,7 @@ from functools import lru_cache
 from .articles import segment_page
 from .entities import EntityMention, find_entities
 from .quantities import Quantity, parse_quantities
-from .relations import find_relations
+from .relations import find_relations, may_hold_relation
 from .text import decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
@@ -99,7 +100,8 @@ def extract_entities(article: dict) -> tuple[list[dict], list[dict]]:
     mentions = find_entities(body)
     byline = _byline_mentions(article, body, {(m.char_start, m.char_end) for m in mentions})
     mentions.extend(byline)
-    rows = [_mention_row(article, m) for m in mentions]
+    ends = [m.start() for m in _SENTENCE_END.finditer(body)]
+    rows = [_mention_row(article, m, ends, len(body)) for m in mentions]
     roles: list[dict] = []
     seen = set()
     for m in mentions:
@@ -161,7 +163,23 @@ def _byline_mentions(article: dict, body: str, taken: set[tuple[int, int]]) -> l
     return out
 
 
-def _mention_row(article: dict, m: EntityMention) -> dict:
+# The sentence a mention is stored with (fact_entity_mention.sentence_start/_end): it ends at 。！？；, their ASCII
+# forms or a line break, and reaches at most this far either side of the mention.
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+_SENTENCE_REACH = 300
+
+
+def mention_sentence(ends: list[int], body_length: int, start: int, end: int) -> tuple[int, int]:
+    """[start, end) of the sentence around the span [start, end), given the body's sentence ends (sorted)."""
+    i = bisect_left(ends, start)
+    j = bisect_left(ends, end, i)
+    return (max(ends[i - 1] + 1 if i else 0, start - _SENTENCE_REACH),
+            min(ends[j] if j < len(ends) else body_length, end + _SENTENCE_REACH))
+
+
+def _mention_row(article: dict, m: EntityMention, ends: list[int], body_length: int) -> dict:
+    placed = m.char_start >= 0
+    sentence = mention_sentence(ends, body_length, m.char_start, m.char_end) if placed else (None, None)
     return {
         "entity_key": m.key,
         "entity_id": entity_id_for(m.key),
@@ -177,6 +195,8 @@ def _mention_row(article: dict, m: EntityMention) -> dict:
         "parent_key": m.parent_key,
         "corrected_from": m.corrected_from,
         "role_in_doc": m.role_in_doc,
+        "sentence_start": sentence[0],
+        "sentence_end": sentence[1],
     }
 
 
@@ -331,6 +351,8 @@ def _quantity_row(article: dict, q: Quantity, subject: dict | None, date_inferre
 
 def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
     body = article["body"]
+    if not may_hold_relation(body):
+        return []  # half the articles: their mentions are not even read
     ref = article.get("published_date")
     if isinstance(ref, datetime):
         ref = ref.date()

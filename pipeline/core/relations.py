@@ -112,9 +112,14 @@ def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: 
     return out
 
 
+def may_hold_relation(text: str) -> bool:
+    """Whether ``text`` has a verb some relation needs: without one, ``find_relations`` finds nothing."""
+    return _ANY_VERB.search(text) is not None
+
+
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
-    if not _ANY_VERB.search(text):
+    if not may_hold_relation(text):
         return out
     for s, e in _sentences(text):
         sent = text[s:e]
