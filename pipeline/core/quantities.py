@@ -20,6 +20,7 @@ from .timex import TimeExpr, find_times
 from .regex_gate import finditer_gated
 from .segmenter import word_freq
 from .spans import select_disjoint
+from .text import SENTENCE_END, SENTENCE_ENDS
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _DECIMAL_DIGIT = "".join(ch for ch in CN_DIGITS if ch not in "两俩仨")  # 一点两小时 is 一 … 两, not 1.2
@@ -144,8 +145,7 @@ class NumberMention:
     value_high: Decimal | None
 
 
-_SENT_END = "。！？!?；;\n"
-_CLAUSE_END = _SENT_END + "，,：:"
+_CLAUSE_END = SENTENCE_ENDS + "，,：:"
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "\"": "\""}
 _FOLLOW_NOUN = re.compile(r"[\u4e00-\u9fff]")
 _STOP_COUNTED = re.compile(
@@ -157,7 +157,6 @@ _COUNTED_MAX = 8
 
 
 MAX_SENTENCE = 400
-_SENT_RE = re.compile("[" + re.escape(_SENT_END) + "]")
 _sentence_cache: list = [None, None]
 
 
@@ -165,7 +164,7 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     """The sentence around ``pos``: a bisect in the text's sentence ends (computed once per text)."""
     if _sentence_cache[0] is not text:
         _sentence_cache[0] = text
-        _sentence_cache[1] = [m.start() for m in _SENT_RE.finditer(text)]
+        _sentence_cache[1] = [m.start() for m in SENTENCE_END.finditer(text)]
     ends = _sentence_cache[1]
     k = bisect.bisect_left(ends, pos)
     start = ends[k - 1] + 1 if k > 0 else 0

@@ -16,7 +16,7 @@ from .articles import segment_page
 from .entities import EntityMention, find_entities
 from .quantities import Quantity, parse_quantities
 from .relations import find_relations, may_hold_relation
-from .text import decode_bytes, looks_traditional, normalise_text
+from .text import SENTENCE_END, SENTENCE_ENDS, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
 
@@ -100,7 +100,7 @@ def extract_entities(article: dict) -> tuple[list[dict], list[dict]]:
     mentions = find_entities(body)
     byline = _byline_mentions(article, body, {(m.char_start, m.char_end) for m in mentions})
     mentions.extend(byline)
-    ends = [m.start() for m in _SENTENCE_END.finditer(body)]
+    ends = [m.start() for m in SENTENCE_END.finditer(body)]
     rows = [_mention_row(article, m, ends, len(body)) for m in mentions]
     roles: list[dict] = []
     seen = set()
@@ -163,9 +163,8 @@ def _byline_mentions(article: dict, body: str, taken: set[tuple[int, int]]) -> l
     return out
 
 
-# The sentence a mention is stored with (fact_entity_mention.sentence_start/_end): it ends at 。！？；, their ASCII
-# forms or a line break, and reaches at most this far either side of the mention.
-_SENTENCE_END = re.compile(r"[。！？；!?;\n]")
+# The sentence a mention is stored with (fact_entity_mention.sentence_start/_end) reaches at most this far
+# either side of the mention.
 _SENTENCE_REACH = 300
 
 
@@ -238,7 +237,6 @@ def _outermost(spans: list[dict]) -> list[dict]:
 
 
 _LOCATIVE = ("在", "于", "赴", "到", "往", "至", "来自", "位于", "落地", "落户", "入驻", "进驻", "前往", "从", "向", "对", "与", "和", "同", "跟")
-_SENTENCE_ENDS = "。！？!?；;\n"
 
 
 def _is_locative(body: str, m: dict) -> bool:
@@ -293,7 +291,7 @@ def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
     para_start = body.rfind("\n", 0, sent_start) + 1
     pos = sent_start
     while pos > para_start:
-        prev_start = max(para_start, max(body.rfind(ch, para_start, pos - 1) for ch in _SENTENCE_ENDS) + 1)
+        prev_start = max(para_start, max(body.rfind(ch, para_start, pos - 1) for ch in SENTENCE_ENDS) + 1)
         t = _topic(body, prev_start, pos, spans)
         if t is not None and _rank(t) > 0:
             return t

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .entities import EntityMention
 from .regex_gate import finditer_gated
+from .text import SENTENCE_END
 from .timex import TimeExpr
 
 # The verbs of signing: AGREEMENT needs one, and so does the prefilter (_ANY_VERB) built from them.
@@ -41,7 +42,7 @@ class Relation:
 
 def _sentences(text: str):
     start = 0
-    for m in re.finditer(r"[。！？!?；;\n]", text):
+    for m in SENTENCE_END.finditer(text):
         yield start, m.end()
         start = m.end()
     if start < len(text):

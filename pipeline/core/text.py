@@ -27,6 +27,10 @@ class DecodedText:
     encoding: str
 
 
+# Where a sentence ends for the rules that read one at a time (a quantity's, a mention's, a relation's sentence).
+SENTENCE_ENDS = "。！？!?；;\n"
+SENTENCE_END = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
