@@ -5,7 +5,7 @@ import re
 from conftest import SHARED, corpus_file
 
 from pipeline.core import records, timex
-from pipeline.core.regex_gate import GatedPatterns, can_match, necessary_chars
+from pipeline.core.regex_gate import GatedPatterns, can_match, necessary_chars, necessary_strings
 
 
 def _sets(pattern: str) -> set[str]:
@@ -22,6 +22,21 @@ def test_necessary_characters_of_a_pattern():
     assert _sets(r"(?i:q)[1-4]") == {"1234"}  # a case-blind group spells nothing
     assert can_match(necessary_chars(re.compile(r"第.季度")), set("第三季度"))
     assert not can_match(necessary_chars(re.compile(r"第.季度")), set("第三季"))
+
+
+def test_necessary_strings_of_a_pattern():
+    def strings(pattern: str) -> set[frozenset[str]]:
+        return set(necessary_strings(re.compile(pattern)))
+
+    assert strings(r"第[一二三四]季度") == {frozenset({"第"}), frozenset("一二三四"), frozenset({"季度"})}
+    assert strings(r"(?:今年)?(?:春节|国庆节|元宵)") == {frozenset({"春节", "国庆节", "元宵"})}
+    assert strings(r"上半年|下半年") == {frozenset({"上半年", "下半年"})}
+    assert strings(r"a?b*c") == {frozenset({"c"})}
+    assert strings(r"(?:春节|x?)") == set()  # an alternative that needs nothing makes the group promise nothing
+    gated = GatedPatterns([re.compile(r"(?:今年)?(?:春节|国庆节)")])
+    assert [m.span() for _, m in gated.finditer("去年春节。国庆。今年国庆节")] == [(2, 4), (8, 13)]
+    # a segment with the characters of a name but not the name is not scanned
+    assert [mask for *_, mask in gated._segments("春季\n节日\n过春节")] == [0, 0, 1]
 
 
 def test_gated_scan_finds_every_match_of_every_time_atom_in_the_corpus():

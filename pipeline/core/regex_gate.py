@@ -5,10 +5,14 @@ returns sets of characters such that every match holds a character of each
 set (for 第X季度: {第}, {季}, {度}; for 农历… or 腊月…: {农, 腊, 臘, …}). A segment
 without one of them is not scanned: with dozens of patterns over long
 articles, the scans that could not match were most of the time spent.
+``necessary_strings`` does the same with the literal runs a match holds
+(for 第X季度: {第}, {季度}; for a list of holidays: the names), a finer gate
+for patterns whose characters are common but whose words are not.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterable, Iterator
 
@@ -39,34 +43,49 @@ def _class_chars(items) -> frozenset[str] | None:
     return frozenset(out)
 
 
+def _rarity(s: frozenset[str]) -> tuple:
+    """Sort key of a necessary set, the rarest first: none of its members a common character, long members, few."""
+    return (any(m in _COMMON for m in s), -min(map(len, s)), len(s))
+
+
 def _best(options: Iterable[frozenset[str]]) -> frozenset[str] | None:
     options = list(options)
     if not options:
         return None
-    return min(options, key=lambda s: (len(s & _COMMON) > 0, len(s)))
+    return min(options, key=_rarity)
 
 
-def _required(items) -> list[frozenset[str]]:
-    """Sets required by a sequence: a match of the sequence matches each of its items, so each set is necessary."""
+def _required(items, runs: bool) -> list[frozenset[str]]:
+    """Sets required by a sequence: a match of the sequence matches each of its items, so each set is necessary.
+    With ``runs``, consecutive literal characters are one required string (季度), else one set each."""
     out: list[frozenset[str]] = []
+    run = ""
     for op, av in items:
+        if runs and op == C.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            out.append(frozenset([run]))
+            run = ""
         if op == C.SUBPATTERN:
             if not av[1] & re.IGNORECASE:  # (?i:…) matches other characters than it spells
-                out.extend(_required(av[-1]))
+                out.extend(_required(av[-1], runs))
         elif op == getattr(C, "ATOMIC_GROUP", None):
-            out.extend(_required(av))
+            out.extend(_required(av, runs))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
             if av[0] >= 1:
-                out.extend(_required(av[2]))
+                out.extend(_required(av[2], runs))
         else:
-            s = _item(op, av)
+            s = _item(op, av, runs)
             if s is not None:
                 out.append(s)
+    if run:
+        out.append(frozenset([run]))
     return out
 
 
-def _item(op, av) -> frozenset[str] | None:
-    """One set of characters a match of this item contains, or None (groups and repeats are
+def _item(op, av, runs: bool) -> frozenset[str] | None:
+    """One set of characters (or strings) a match of this item contains, or None (groups and repeats are
     flattened by ``_required``)."""
     if op == C.LITERAL:
         return frozenset(chr(av))
@@ -75,14 +94,14 @@ def _item(op, av) -> frozenset[str] | None:
     if op == C.BRANCH:
         union: set[str] = set()
         for alt in av[1]:
-            s = _best(_required(alt))
+            s = _best(_required(alt, runs))
             if s is None:
                 return None
             union |= s
         return frozenset(union)
     if op == C.GROUPREF_EXISTS:
         _group, yes, no = av
-        a, b = _best(_required(yes)), (_best(_required(no)) if no is not None else None)
+        a, b = _best(_required(yes, runs)), (_best(_required(no, runs)) if no is not None else None)
         return a | b if a is not None and b is not None else None
     return None  # ANY, NOT_LITERAL, AT, lookarounds, back-references: no characters guaranteed
 
@@ -93,11 +112,20 @@ Gate = tuple[frozenset[str], ...]
 def necessary_chars(pattern: re.Pattern[str]) -> Gate:
     """Sets of characters such that every match of ``pattern`` holds a character of each set
     (empty when nothing is known)."""
+    return _gate(pattern, runs=False)
+
+
+def necessary_strings(pattern: re.Pattern[str]) -> Gate:
+    """Sets of strings such that every match of ``pattern`` holds a string of each set."""
+    return _gate(pattern, runs=True)
+
+
+def _gate(pattern: re.Pattern[str], runs: bool) -> Gate:
     if pattern.flags & re.IGNORECASE:
         return ()
-    sets = set(_required(P.parse(pattern.pattern, pattern.flags)))
+    sets = set(_required(P.parse(pattern.pattern, pattern.flags), runs))
     # the rarest first: most texts are turned away by the first test
-    return tuple(sorted(sets, key=lambda s: (len(s & _COMMON) > 0, len(s), sorted(s))))
+    return tuple(sorted(sets, key=lambda s: (*_rarity(s), sorted(s))))
 
 
 def can_match(gate: Gate, chars: set[str] | frozenset[str]) -> bool:
@@ -120,27 +148,32 @@ class GatedPatterns:
     """Many patterns scanned over the segments of a text that can hold their matches.
 
     A text is cut into segments at ``separators`` (lines by default: a caller whose patterns never match
-    across a sentence end may cut at those too, for a finer gate). Each segment's characters become a bit
-    mask over the patterns' necessary sets; a pattern runs over the runs of consecutive segments whose mask
-    covers its own.
+    across a sentence end may cut at those too, for a finer gate). The characters and words of each segment
+    become a bit mask over the patterns' necessary sets (``necessary_strings``); a pattern runs over the runs
+    of consecutive segments whose mask covers its own.
     """
 
     def __init__(self, patterns: list[re.Pattern[str]], separators: str = "\n"):
+        from .lexicon import build_automaton
+
         self.patterns = patterns
-        gates = [necessary_chars(p) for p in patterns]
+        gates = [necessary_strings(p) for p in patterns]
         sets = sorted({s for g in gates for s in g}, key=sorted)
         bit = {s: 1 << k for k, s in enumerate(sets)}
         self._char_bits: dict[str, int] = {}
+        word_bits: dict[str, int] = {}
         for s, b in bit.items():
-            for c in s:
-                self._char_bits[c] = self._char_bits.get(c, 0) | b
+            for member in s:
+                bits = self._char_bits if len(member) == 1 else word_bits
+                bits[member] = bits.get(member, 0) | b
         self._alphabet = frozenset(self._char_bits)
+        self._words = build_automaton(word_bits)  # a segment's words: one pass over the text
         self._masks = [sum(bit[s] for s in g) for g in gates]
         self._separator = re.compile("[" + re.escape(separators) + "]")
 
     def _segments(self, text: str) -> list[tuple[int, int, int]]:
         """(start, end, mask) of every segment, separators excluded."""
-        out = []
+        starts, ends, masks = [], [], []
         pos = 0
         cb = self._char_bits
         for segment in self._separator.split(text):
@@ -148,9 +181,14 @@ class GatedPatterns:
             bits = 0
             for c in self._alphabet.intersection(segment):
                 bits |= cb[c]
-            out.append((pos, end, bits))
+            starts.append(pos)
+            ends.append(end)
+            masks.append(bits)
             pos = end + 1
-        return out
+        for start, _end, _word, bits in self._words.find_all(text):  # no word holds a separator
+            k = bisect_right(starts, start) - 1
+            masks[k] |= bits
+        return list(zip(starts, ends, masks))
 
     def finditer(self, text: str):
         """(pattern index, match) for every match of every pattern, pattern by pattern."""
