@@ -5,23 +5,24 @@ import re
 from conftest import SHARED, corpus_file
 
 from pipeline.core import records, timex
-from pipeline.core.regex_gate import GatedPatterns, can_match, necessary_chars, necessary_strings
+from pipeline.core.regex_gate import GatedPatterns, finditer_gated, necessary_strings
 
 
 def _sets(pattern: str) -> set[str]:
-    return {"".join(sorted(s)) for s in necessary_chars(re.compile(pattern))}
+    return {"|".join(sorted(s)) for s in necessary_strings(re.compile(pattern))}
 
 
-def test_necessary_characters_of_a_pattern():
-    assert _sets(r"第[一二三四]季度") == {"第", "一三二四", "季", "度"}
-    assert _sets(r"(?:上|下)半年") == {"上下", "半", "年"}
+def test_necessary_sets_of_a_pattern():
+    assert _sets(r"第[一二三四]季度") == {"第", "一|三|二|四", "季度"}
+    assert _sets(r"(?:上|下)半年") == {"上|下", "半年"}
     assert _sets(r"a?b*c") == {"c"}  # optional parts promise nothing
-    assert _sets(r"(?:今年|\d{4}年)?[一二]季度") == {"一二", "季", "度"}
+    assert _sets(r"(?:今年|\d{4}年)?[一二]季度") == {"一|二", "季度"}
     assert _sets(r"x|\d") == set()  # \d is every Unicode digit: no finite set
-    assert necessary_chars(re.compile("abc", re.I)) == ()
-    assert _sets(r"(?i:q)[1-4]") == {"1234"}  # a case-blind group spells nothing
-    assert can_match(necessary_chars(re.compile(r"第.季度")), set("第三季度"))
-    assert not can_match(necessary_chars(re.compile(r"第.季度")), set("第三季"))
+    assert necessary_strings(re.compile("abc", re.I)) == ()
+    assert _sets(r"(?i:q)[1-4]") == {"1|2|3|4"}  # a case-blind group spells nothing
+    quarter = re.compile(r"第.季度")
+    assert [m.group() for m in finditer_gated(quarter, "第三季度", set("第三季度"))] == ["第三季度"]
+    assert list(finditer_gated(quarter, "第三季", set("第三季"))) == []
 
 
 def test_necessary_strings_of_a_pattern():
@@ -66,7 +67,7 @@ def test_patterns_gated_by_their_characters_find_every_match():
     for path in sorted((SHARED / "conformance").glob("*.jsonl")):
         texts.extend(json.loads(line)["input"] for line in open(path, encoding="utf-8"))
     patterns = (quantities._FINANCIAL_AMOUNT, quantities._LIANG_AND_HALF, quantities._METRE_AND_TENTHS,
-                quantities._PERCENT_WORDS, relations.AGREEMENT, relations.AGREEMENT_BARE, relations.MEETING,
+                quantities._PERCENT_WORDS, quantities._LINK, relations.AGREEMENT, relations.AGREEMENT_BARE, relations.MEETING,
                 relations.VISIT)
     found = {p.pattern: 0 for p in patterns}
     for text in texts:

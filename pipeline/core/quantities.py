@@ -500,11 +500,12 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
         q.sentence = text[sent_start:sent_end].strip()
         results.append(q)
     results.extend(_fractions(text, results, time_spans))
-    results.extend(_word_quantities(text, results, time_spans))
+    chars = set(text)  # for the patterns whose start the engine cannot search for: only texts that can hold a match
+    results.extend(_word_quantities(text, chars, results, time_spans))
     results.sort(key=lambda q: (q.char_start, -q.char_end))
     # a compound tail (两美元又三美分) may have grown over a match of its own; links and addresses are not text
-    # (the e-mail pattern tries every run of word characters, Chinese included: only texts that can hold one)
-    masked = [m.span() for m in _LINK.finditer(text)] if "@" in text or "://" in text or "www." in text else []
+    # (the e-mail pattern tries every run of word characters, Chinese included)
+    masked = [m.span() for m in finditer_gated(_LINK, text, chars)]
     kept: list[Quantity] = []
     for q in results:
         if kept and q.char_start < kept[-1].char_end or any(q.char_start < e and s < q.char_end for s, e in masked):
@@ -596,7 +597,7 @@ _SUBUNIT_FACTOR = {"角": Decimal("0.1"), "分": Decimal("0.01"), None: Decimal(
 _PERCENT_WORDS = re.compile(r"(?<=打)[对對]折|半折|半成(?!品)")  # 对折 alone is folding; 半成品 a product
 
 
-def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
+def _word_quantities(text: str, chars: set[str], found: list[Quantity], time_spans) -> list[Quantity]:
     out: list[Quantity] = []
     taken = [(q.char_start, q.char_end) for q in found] + list(time_spans)
 
@@ -608,7 +609,7 @@ def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quant
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
 
-    chars = set(text)  # these rare forms' patterns start with groups or lookbehinds: the engine tries every position
+    # these rare forms' patterns start with groups or lookbehinds: the engine would try every position
     for m in finditer_gated(_FINANCIAL_AMOUNT, text, chars):
         if not free(*m.span()) or len(m.group("num")) < 2 and not m.group("unit"):
             continue  # a lone 伍 or 陆 is a name (伍仁, 陆地) more often than an amount

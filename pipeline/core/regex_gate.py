@@ -1,13 +1,11 @@
 """Skip regular-expression scans over lines (or sentences) that cannot contain a match.
 
-``necessary_chars(pattern)`` reads the compiled pattern's syntax tree and
-returns sets of characters such that every match holds a character of each
-set (for 第X季度: {第}, {季}, {度}; for 农历… or 腊月…: {农, 腊, 臘, …}). A segment
+``necessary_strings(pattern)`` reads the compiled pattern's syntax tree and
+returns sets of strings such that every match holds a string of each set: its
+literal runs and character classes (for 第X季度: {第}, {季度}; for 农历… or
+腊月…: {农历, 腊月, 臘月, …}; for a list of holidays: the names). A segment
 without one of them is not scanned: with dozens of patterns over long
 articles, the scans that could not match were most of the time spent.
-``necessary_strings`` does the same with the literal runs a match holds
-(for 第X季度: {第}, {季度}; for a list of holidays: the names), a finer gate
-for patterns whose characters are common but whose words are not.
 """
 from __future__ import annotations
 
@@ -55,13 +53,13 @@ def _best(options: Iterable[frozenset[str]]) -> frozenset[str] | None:
     return min(options, key=_rarity)
 
 
-def _required(items, runs: bool) -> list[frozenset[str]]:
+def _required(items) -> list[frozenset[str]]:
     """Sets required by a sequence: a match of the sequence matches each of its items, so each set is necessary.
-    With ``runs``, consecutive literal characters are one required string (季度), else one set each."""
+    Consecutive literal characters are one required string (季度)."""
     out: list[frozenset[str]] = []
     run = ""
     for op, av in items:
-        if runs and op == C.LITERAL:
+        if op == C.LITERAL:
             run += chr(av)
             continue
         if run:
@@ -69,14 +67,14 @@ def _required(items, runs: bool) -> list[frozenset[str]]:
             run = ""
         if op == C.SUBPATTERN:
             if not av[1] & re.IGNORECASE:  # (?i:…) matches other characters than it spells
-                out.extend(_required(av[-1], runs))
+                out.extend(_required(av[-1]))
         elif op == getattr(C, "ATOMIC_GROUP", None):
-            out.extend(_required(av, runs))
+            out.extend(_required(av))
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
             if av[0] >= 1:
-                out.extend(_required(av[2], runs))
+                out.extend(_required(av[2]))
         else:
-            s = _item(op, av, runs)
+            s = _item(op, av)
             if s is not None:
                 out.append(s)
     if run:
@@ -84,8 +82,8 @@ def _required(items, runs: bool) -> list[frozenset[str]]:
     return out
 
 
-def _item(op, av, runs: bool) -> frozenset[str] | None:
-    """One set of characters (or strings) a match of this item contains, or None (groups and repeats are
+def _item(op, av) -> frozenset[str] | None:
+    """One set of strings (or characters) a match of this item contains, or None (groups and repeats are
     flattened by ``_required``)."""
     if op == C.LITERAL:
         return frozenset(chr(av))
@@ -94,14 +92,14 @@ def _item(op, av, runs: bool) -> frozenset[str] | None:
     if op == C.BRANCH:
         union: set[str] = set()
         for alt in av[1]:
-            s = _best(_required(alt, runs))
+            s = _best(_required(alt))
             if s is None:
                 return None
             union |= s
         return frozenset(union)
     if op == C.GROUPREF_EXISTS:
         _group, yes, no = av
-        a, b = _best(_required(yes, runs)), (_best(_required(no, runs)) if no is not None else None)
+        a, b = _best(_required(yes)), (_best(_required(no)) if no is not None else None)
         return a | b if a is not None and b is not None else None
     return None  # ANY, NOT_LITERAL, AT, lookarounds, back-references: no characters guaranteed
 
@@ -109,39 +107,30 @@ def _item(op, av, runs: bool) -> frozenset[str] | None:
 Gate = tuple[frozenset[str], ...]
 
 
-def necessary_chars(pattern: re.Pattern[str]) -> Gate:
-    """Sets of characters such that every match of ``pattern`` holds a character of each set
-    (empty when nothing is known)."""
-    return _gate(pattern, runs=False)
-
-
 def necessary_strings(pattern: re.Pattern[str]) -> Gate:
-    """Sets of strings such that every match of ``pattern`` holds a string of each set."""
-    return _gate(pattern, runs=True)
-
-
-def _gate(pattern: re.Pattern[str], runs: bool) -> Gate:
+    """Sets of strings such that every match of ``pattern`` holds a string of each set
+    (empty when nothing is known)."""
     if pattern.flags & re.IGNORECASE:
         return ()
-    sets = set(_required(P.parse(pattern.pattern, pattern.flags), runs))
+    sets = set(_required(P.parse(pattern.pattern, pattern.flags)))
     # the rarest first: most texts are turned away by the first test
     return tuple(sorted(sets, key=lambda s: (*_rarity(s), sorted(s))))
 
 
-def can_match(gate: Gate, chars: set[str] | frozenset[str]) -> bool:
-    """Whether a text with these characters may hold a match (``chars`` = ``set(text)``)."""
-    return all(not s.isdisjoint(chars) for s in gate)
-
-
 @lru_cache(maxsize=None)
-def _gate_of(pattern: re.Pattern[str]) -> Gate:
-    return necessary_chars(pattern)
+def _gate_of(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], tuple[str, ...]], ...]:
+    """``necessary_strings(pattern)``, each set split into its characters and its longer strings."""
+    return tuple((frozenset(m for m in s if len(m) == 1), tuple(m for m in s if len(m) > 1))
+                 for s in necessary_strings(pattern))
 
 
 def finditer_gated(pattern: re.Pattern[str], text: str, chars: set[str] | frozenset[str]) -> Iterator[re.Match[str]]:
     """``pattern.finditer(text)``, or nothing without a scan when ``text`` (whose characters are ``chars``)
-    lacks a character every match needs: for patterns whose start the regex engine cannot search for."""
-    return pattern.finditer(text) if can_match(_gate_of(pattern), chars) else iter(())
+    lacks a string every match needs: for patterns whose start the regex engine cannot search for."""
+    for single, words in _gate_of(pattern):
+        if single.isdisjoint(chars) and not any(w in text for w in words):
+            return iter(())
+    return pattern.finditer(text)
 
 
 class GatedPatterns:

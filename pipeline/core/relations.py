@@ -124,7 +124,7 @@ def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExp
         return out
     for s, e in _sentences(text):
         sent = text[s:e]
-        if not _ANY_VERB.search(sent):
+        if not may_hold_relation(sent):
             continue
         date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
         chars = set(sent)
