@@ -592,6 +592,13 @@ def _projects(text: str) -> list[EntityMention]:
 def _dedupe_nested(ms: list[EntityMention]) -> list[EntityMention]:
     """Of several suffix names ending at the same place keep the longest; drop exact duplicates."""
     ms.sort(key=lambda m: (m.char_start, -(m.char_end - m.char_start)))
+    first_start: dict[tuple[int, str], int] = {}  # (end, type) → the earliest start of such a mention
+    company_end: dict[int, int] = {}  # start → the furthest end of a company named from there
+    for o in ms:
+        k = (o.char_end, o.entity_type)
+        first_start[k] = min(first_start.get(k, o.char_start), o.char_start)
+        if o.entity_type == "company":
+            company_end[o.char_start] = max(company_end.get(o.char_start, o.char_end), o.char_end)
     out: list[EntityMention] = []
     seen = set()
     for m in ms:
@@ -599,11 +606,10 @@ def _dedupe_nested(ms: list[EntityMention]) -> list[EntityMention]:
         if k in seen:
             continue
         # same end, contained in a longer mention of the same type: drop
-        if any(o.char_end == m.char_end and o.char_start < m.char_start and o.entity_type == m.entity_type for o in ms):
+        if first_start[m.char_end, m.entity_type] < m.char_start:
             continue
         # 隆基绿能科技股份 inside 隆基绿能科技股份有限公司: a company's name cut at an inner suffix
-        if m.entity_type == "company" and any(o.char_start == m.char_start and o.char_end > m.char_end
-                                              and o.entity_type == "company" for o in ms):
+        if m.entity_type == "company" and company_end[m.char_start] > m.char_end:
             continue
         seen.add(k)
         out.append(m)

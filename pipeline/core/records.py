@@ -417,19 +417,32 @@ def entity_rows(mentions: list[dict]) -> list[dict]:
         else:
             row["occurrences"] += 1
 
-    by_article: dict[str, list[dict]] = {}
-    for m in mentions:
-        by_article.setdefault(m["article_id"], []).append(m)
+    # the placed domestic regions of each article by start, with their order among the mentions (which
+    # breaks ties between equally long inner regions)
+    placed_regions: dict[str, list] = {}
+    for k, r in enumerate(mentions):
+        if r["entity_type"] == "region" and r.get("char_start") is not None \
+                and r.get("region_level") != "foreign_country":
+            placed_regions.setdefault(r["article_id"], []).append((r["char_start"], k, r))
+    regions = {}
+    for a, rs in placed_regions.items():
+        rs.sort(key=lambda t: t[:2])
+        regions[a] = ([s for s, _, _ in rs], [(k, r) for _, k, r in rs])
     seen_regions: set[str] = set()
     for m in mentions:
         parent_key = m.get("parent_key")
-        if m["entity_type"] != "region" and m.get("char_start") is not None:
-            inner = [r for r in by_article[m["article_id"]] if r["entity_type"] == "region"
-                     and r.get("char_start") is not None and r.get("region_level") != "foreign_country"
-                     and m["char_start"] <= r["char_start"] and r["char_end"] <= m["char_end"]
-                     and (r["char_start"], r["char_end"]) != (m["char_start"], m["char_end"])]
-            if inner:
-                parent_key = max(inner, key=lambda r: r["char_end"] - r["char_start"])["entity_key"]
+        start = m.get("char_start")
+        if m["entity_type"] != "region" and start is not None and m["article_id"] in regions:
+            starts, placed = regions[m["article_id"]]
+            end = m["char_end"]
+            best = None
+            for k, r in placed[bisect_left(starts, start):bisect_left(starts, end + 1)]:
+                if r["char_end"] <= end and (r["char_start"], r["char_end"]) != (start, end):
+                    rank = (r["char_end"] - r["char_start"], -k)
+                    if best is None or rank > best[0]:
+                        best = (rank, r)
+            if best is not None:
+                parent_key = best[1]["entity_key"]
         add(m["entity_key"], m["entity_type"], m["name"], m.get("region_level"), m.get("admin_code"), parent_key, m["document_id"])
         if m["entity_type"] == "region" and m["entity_key"].startswith("region:"):
             rid = m["entity_key"].split(":", 1)[1]
