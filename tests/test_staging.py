@@ -115,3 +115,30 @@ def test_mention_sentences_stored_by_the_entities_stage_equal_the_models_rule_fo
     placed = [r for r in stored if r[1] is not None]
     assert len(placed) > 500
     assert all(r[4] <= r[1] and r[2] <= r[5] for r in placed)
+
+
+def test_a_batch_reads_the_rows_of_its_documents_whether_or_not_its_range_holds_others(tmp_path):
+    """A refresh's new documents fall among the old ones (ids are content hashes): a batch must read only its
+    own rows however its ids interleave with the other documents'."""
+    import pytest
+
+    from pipeline.defs.assets import STAGE
+
+    con = duckdb.connect(str(tmp_path / "work.duckdb"))
+    staging.ensure_tables(con)
+    docs = [f"d{i}" for i in range(6)]
+    staging.append(con, "stg_document", [{"document_id": d, "text": f"正文{d}"} for d in docs])
+    staging.append(con, "stg_article", [{"article_id": f"{d}-{k}", "document_id": d, "body": f"正文{d}",
+                                         "byline_people": []} for d in docs for k in (1, 0)])
+    staging.append(con, "stg_mention", [{"entity_key": f"k{d}", "document_id": d, "article_id": f"{d}-0",
+                                         "char_start": start, "char_end": None if start is None else 2}
+                                        for d in docs for start in (0, None)])
+    for batch in (["d1", "d2", "d3"], ["d1", "d3", "d5"], ["d0", "d5"], ["d4"]):
+        assert STAGE["articles"].read(con, batch)["documents"].column("document_id").to_pylist() == batch
+        assert STAGE["entities"].read(con, batch)["articles"].column("article_id").to_pylist() == \
+            [f"{d}-{k}" for d in batch for k in (0, 1)]
+        fact = STAGE["relations"].read(con, batch)
+        assert fact["articles"].column("document_id").to_pylist() == [d for d in batch for _ in (0, 1)]
+        assert fact["mentions"].column("document_id").to_pylist() == batch  # the placed mentions only
+    with pytest.raises(duckdb.CatalogException):
+        con.execute("SELECT * FROM _batch")  # the sparse batches' id table is gone after the read
