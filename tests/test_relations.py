@@ -52,3 +52,14 @@ def test_a_sentence_without_a_relation_verb_holds_no_relation(corpus_articles):
     assert len(matched) > 10
     assert [s for s in matched if not relations._ANY_VERB.search(s)] == []
     assert not relations._ANY_VERB.search("今年1至10月，全市规上工业增加值同比增长8.2%")
+
+
+def test_a_relation_is_dated_by_a_day_or_month_of_its_own_sentence():
+    from pipeline import stages
+
+    text = "发布时间：2024-03-08\n本报讯 3月5日，昆明市政府与华为公司签订战略合作协议。大理州与腾讯公司签署合作备忘录。\n"
+    _, arts, _, _ = stages.articles_of(("doc1", text))
+    mentions, _, _, _ = stages.entities_of(arts)
+    rows, errors = stages.relations_of((arts, stages._by(mentions, "article_id")))
+    assert errors == []
+    assert [(r["description"], r["event_date"]) for r in rows] == [("战略合作协议", "2024-03-05"), ("合作备忘录", "")]

@@ -15,7 +15,7 @@ from functools import lru_cache
 from .articles import segment_page
 from .entities import EntityMention, find_entities
 from .quantities import Quantity, parse_quantities
-from .relations import find_relations, may_hold_relation
+from .relations import event_date, find_relations, may_hold_relation
 from .text import SENTENCE_END, SENTENCE_ENDS, after_last, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
@@ -358,10 +358,12 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
            for m in mentions if m.get("char_start") is not None]
     rows = []
     # Times only date a relation: an article without one (most of them) is not scanned for times at all, and
-    # one with relations only on the lines of their sentences.
+    # one with relations only on the lines of their sentences, once its relations are found.
     found = find_relations(body, ems, [])
     if found:
-        found = find_relations(body, ems, find_times_on_lines(body, ref, [r.char_start for r in found]))
+        times = find_times_on_lines(body, ref, [r.char_start for r in found])
+        for r in found:
+            r.event_date = event_date(times, r.char_start, r.char_end)
     seen: dict[tuple, int] = {}
     for r in found:
         # 甲分别与乙签订A，与丙签订A: two agreements of one sentence with one description; the second gets

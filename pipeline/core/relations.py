@@ -8,6 +8,7 @@ sentence (resolved against the article date) is its date.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .entities import EntityMention
@@ -118,15 +119,24 @@ def may_hold_relation(text: str) -> bool:
     return _ANY_VERB.search(text) is not None
 
 
+def event_date(times: list[TimeExpr], s: int, e: int) -> str:
+    """The date of what the sentence [s, e) reports: its first day, range or month."""
+    return next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
+
+
 def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
     out: list[Relation] = []
-    if not may_hold_relation(text):
+    # where the verbs are, in one scan: the verbs are words without a sentence end, so a sentence holds one
+    # exactly when a match of the whole text starts inside it
+    verbs = [m.start() for m in _ANY_VERB.finditer(text)]
+    if not verbs:
         return out
     for s, e in _sentences(text):
-        sent = text[s:e]
-        if not may_hold_relation(sent):
+        k = bisect_left(verbs, s)
+        if k == len(verbs) or verbs[k] >= e:
             continue
-        date = next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
+        sent = text[s:e]
+        date = event_date(times, s, e)
         chars = set(sent)
         signed = list(finditer_gated(AGREEMENT, sent, chars)) or list(finditer_gated(AGREEMENT_BARE, sent, chars))
         out.extend(_agreements(text, s, e, mentions, date, signed))
