@@ -114,13 +114,34 @@ def _abbreviation_automaton() -> tuple[Automaton, int]:
 
 @lru_cache(maxsize=1)
 def _region_automaton() -> Automaton:
-    """The gazetteer's surfaces and the foreign countries, less the surfaces that never name a region here."""
-    muted = _muted_surfaces()
-    words = {s: regs for s, regs in gazetteer.surface_index().items() if len(s) >= 2 and s not in muted}
-    for s, (short, full) in gazetteer.foreign_countries().items():
+    """The gazetteer's surfaces and the foreign countries, less the surfaces that never name a region here.
+
+    A surface's payload is what ``find_regions`` asks of it whatever the text: the divisions it may name (not
+    development zones) and the one it names for certain, if any (``_certain_region``)."""
+    return build_automaton(_region_words(_muted_surfaces()))
+
+
+def _region_words(muted: frozenset[str]) -> dict[str, tuple[list[gazetteer.Region], gazetteer.Region | None]]:
+    """``_region_automaton``'s words (but ``muted``) and payloads."""
+    words = {}
+    for s, regs in gazetteer.surface_index().items():
+        if len(s) >= 2 and s not in muted:
+            named = [r for r in regs if not _is_functional_zone(r)]
+            words[s] = (named, _certain_region(s, named))
+    for s in gazetteer.foreign_countries():
         if len(s) >= 2:
-            words.setdefault(s, [])
-    return build_automaton(words)
+            words.setdefault(s, ([], None))
+    return words
+
+
+def _certain_region(word: str, regs: list[gazetteer.Region]) -> gazetteer.Region | None:
+    """The division an official name leaves no doubt about (昆明市; 云南 for the province), which gives the
+    document context (so 安宁 is 安宁市): one division named in full, by a name of three or more characters or
+    of a province or prefecture, that is not an ordinary word."""
+    full = [r for r in regs if r.name == word or (r.level in ("province", "prefecture") and word in r.aliases)]
+    if len(full) == 1 and (len(word) >= 3 or full[0].level in ("province", "prefecture")) and not _common_word(word, 50):
+        return full[0]
+    return None
 
 
 def _muted_surfaces() -> frozenset[str]:
@@ -168,8 +189,8 @@ _LEVEL_RANK = {"province": 4, "prefecture": 3, "county": 2, "township": 1}
 _REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场")
 
 
-def _region_candidates(text: str) -> list[tuple[int, int, str, list[gazetteer.Region]]]:
-    """Every gazetteer surface found in the text, overlapping ones included."""
+def _region_candidates(text: str) -> list[tuple[int, int, str, tuple[list[gazetteer.Region], gazetteer.Region | None]]]:
+    """Every gazetteer surface found in the text, overlapping ones included, with ``_region_automaton``'s payload."""
     return sorted(find_all(_region_automaton(), text))  # type: ignore[arg-type]
 
 
@@ -182,16 +203,13 @@ def find_regions(text: str) -> list[EntityMention]:
     countries = gazetteer.foreign_countries()
     # First pass: unambiguous official names give context (昆明市 → 530100, so 安宁 is 安宁市).
     context: dict[str, int] = {}
-    for s, e, word, regs in cands:
-        regs = [r for r in regs if not _is_functional_zone(r)]
-        full = [r for r in regs if r.name == word or (r.level in ("province", "prefecture") and word in r.aliases)]
-        if len(full) == 1 and (len(word) >= 3 or full[0].level in ("province", "prefecture")) and not _common_word(word, 50):
-            for a in gazetteer.ancestors(full[0].region_id):
+    for s, e, word, (regs, certain) in cands:
+        if certain is not None:
+            for a in gazetteer.ancestors(certain.region_id):
                 context[a.region_id] = context.get(a.region_id, 0) + 1
     accepted: list[EntityMention] = []
     rankings: dict[str, tuple[list[gazetteer.Region], int]] = {}  # a name recurs in a document: rank it once
-    for s, e, word, regs in cands:
-        regs = [r for r in regs if not _is_functional_zone(r)]
+    for s, e, word, (regs, certain) in cands:
         if not regs:
             if word in countries and _word_boundary_ok(text, s, e):
                 short, full = countries[word]
