@@ -20,7 +20,7 @@ from .timex import TimeExpr, find_times
 from .regex_gate import finditer_gated
 from .segmenter import word_freq
 from .spans import select_disjoint
-from .text import SENTENCE_END, SENTENCE_ENDS, after_last
+from .text import SENTENCE_END, SENTENCE_ENDS
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _DECIMAL_DIGIT = "".join(ch for ch in CN_DIGITS if ch not in "两俩仨")  # 一点两小时 is 一 … 两, not 1.2
@@ -177,6 +177,10 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
         cut = max(text.rfind(ch, pos, hi) for ch in "，,、")
         end = cut + 1 if cut >= 0 else hi
     return start, end
+
+
+def _clause_start(text: str, pos: int, floor: int, delimiters: str) -> int:
+    return max(floor, max(text.rfind(ch, floor, pos) for ch in delimiters) + 1)
 
 
 def _inside_short_quote(text: str, start: int, end: int, sent_start: int) -> bool:
@@ -833,7 +837,7 @@ def _counted(text: str, num_start: int, end: int) -> str:
 
 def _apply_context_units(text: str, q: Quantity) -> None:
     before = text[max(q.sentence_start, q.char_start - 12):q.char_start]
-    clause = text[after_last(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
+    clause = text[_clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
     if q.kind == "money" and ("亩均" in clause or "每亩" in before):
         q.unit_code, q.kind = "CNY/mu", "intensity"
     if q.kind == "mass" and re.search(r"(?:年产|年产能|年生产|每年生产|年处理|年加工)[^，。；]*$", before):
@@ -903,7 +907,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
     cut = min([i for ch in _CLAUSE_END + "、" if (i := after.find(ch)) >= 0] or [len(after)])
     after = after[:cut]
     if q.kind in ("percent", "percentage_points"):
-        before = text[after_last(text, q.char_start, q.sentence_start, "，,；;、"):q.char_start]
+        before = text[_clause_start(text, q.char_start, q.sentence_start, "，,；;、"):q.char_start]
         if "同比" in before or "比上年" in before or "较上年" in before or "比去年" in before:
             q.comparison = "yoy"
         if after.startswith("的") or re.search(r"(?:^|[^增])占[^，。；]*$", before):
@@ -919,7 +923,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
                     break
     if metric is None:
         for delims in ("、，,；;：:", "，,；;：:"):
-            start = after_last(text, q.char_start, q.sentence_start, delims)
+            start = _clause_start(text, q.char_start, q.sentence_start, delims)
             trig = _nearest_trigger(text[start:q.char_start], applies)
             if trig:
                 metric = trig.metric_code
@@ -947,7 +951,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
     if q.kind == "length":
         metric = "length"
     q.metric_code = metric
-    if "同比" in text[after_last(text, q.char_start, q.sentence_start, "，,；;"):q.char_start]:
+    if "同比" in text[_clause_start(text, q.char_start, q.sentence_start, "，,；;"):q.char_start]:
         q.comparison = "yoy"
 
 
@@ -970,7 +974,7 @@ def _cues_in(window: str) -> list[tuple[int, str]]:
 
 
 def _assign_status(text: str, q: Quantity) -> None:
-    clause_start = after_last(text, q.char_start, q.sentence_start, "，,；;")
+    clause_start = _clause_start(text, q.char_start, q.sentence_start, "，,；;")
     clause = text[clause_start:q.char_start]
     cues = [(i, s) for i, s in _cues_in(clause) if not _false_cue(clause, i)]
     modal = [s for _, s in cues if s != "actual"]
@@ -1004,7 +1008,7 @@ _LIST_INTRO = re.compile(r"[^，,；;。]{0,12}(?:目标|预期|计划|任务|�
 
 def _full_sentence_start(text: str, pos: int) -> int:
     """Start of the sentence around ``pos`` when ； does not end sentences."""
-    return after_last(text, pos, 0, "。！？!?\n")
+    return max(text.rfind(ch, 0, pos) for ch in "。！？!?\n") + 1
 
 
 def _false_cue(window: str, i: int) -> bool:

@@ -16,7 +16,7 @@ from .articles import segment_page
 from .entities import EntityMention, find_entities
 from .quantities import Quantity, parse_quantities
 from .relations import event_date, find_relations, may_hold_relation
-from .text import SENTENCE_END, SENTENCE_ENDS, after_last, decode_bytes, looks_traditional, normalise_text
+from .text import SENTENCE_END, SENTENCE_ENDS, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
 
@@ -281,7 +281,7 @@ def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
     topic = _topic(body, sent_start, q.char_start, spans)
     if topic is not None:
         # an entity opening the quantity's own clause beats the sentence topic
-        clause_start = after_last(body, q.char_start, sent_start, "，,；;")
+        clause_start = max(sent_start, max(body.rfind(ch, sent_start, q.char_start) for ch in "，,；;") + 1)
         clause = _topic(body, clause_start, q.char_start, spans)
         if clause is not None and _rank(clause) >= _rank(topic) and (
                 clause["char_start"] - clause_start <= 2 or _TIME_LEAD.fullmatch(body[clause_start:clause["char_start"]])):
@@ -291,7 +291,7 @@ def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
     para_start = body.rfind("\n", 0, sent_start) + 1
     pos = sent_start
     while pos > para_start:
-        prev_start = after_last(body, pos - 1, para_start, SENTENCE_ENDS)
+        prev_start = max(para_start, max(body.rfind(ch, para_start, pos - 1) for ch in SENTENCE_ENDS) + 1)
         t = _topic(body, prev_start, pos, spans)
         if t is not None and _rank(t) > 0:
             return t

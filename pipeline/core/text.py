@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,28 +30,6 @@ class DecodedText:
 # Where a sentence ends for the rules that read one at a time (a quantity's, a mention's, a relation's sentence).
 SENTENCE_ENDS = "。！？!?；;\n"
 SENTENCE_END = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
-
-
-_positions_cache: list = [None, {}]  # the text last asked about, and its characters' positions by set
-
-
-def after_last(text: str, pos: int, floor: int, chars: str) -> int:
-    """Just after the last of ``chars`` in text[floor:pos], else ``floor``: where the clause or sentence holding
-    ``pos`` starts. A bisect in the positions of ``chars`` in the text, found once per text and set (the rules
-    ask this many times of one article)."""
-    if _positions_cache[0] is not text:
-        _positions_cache[0] = text
-        _positions_cache[1] = {}
-    positions = _positions_cache[1].get(chars)
-    if positions is None:
-        positions = _positions_cache[1][chars] = [m.start() for m in _char_class(chars).finditer(text)]
-    k = bisect_left(positions, pos)
-    return positions[k - 1] + 1 if k and positions[k - 1] >= floor else floor
-
-
-@lru_cache(maxsize=None)
-def _char_class(chars: str) -> re.Pattern[str]:
-    return re.compile("[" + re.escape(chars) + "]")
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
