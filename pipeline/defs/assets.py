@@ -203,9 +203,9 @@ def _read_texts(con, batch: list[str]) -> dict:
                                          "ORDER BY document_id", params).to_arrow_table()}
 
 
-def _read_articles(con, batch: list[str], columns: str = _ENTITY_ARTICLE_COLUMNS) -> dict:
+def _read_articles(con, batch: list[str]) -> dict:
     with _in_batch(con, batch) as (where, params):
-        return {"articles": con.execute(f"SELECT {columns} FROM stg_article WHERE {where} "
+        return {"articles": con.execute(f"SELECT {_ENTITY_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
                                         "ORDER BY document_id, article_id", params).to_arrow_table()}
 
 
