@@ -6,7 +6,7 @@
 -- computed here by the same rule. Stored so that v_mention_sentence and the reports on it do not scan the
 -- bodies of every article again at each refresh.
 CREATE OR REPLACE TABLE fact_entity_mention AS
-WITH unplaced AS (
+WITH unstored AS (  -- placed mentions staged without their sentence
     SELECT m.*,
            length(regexp_extract(substring(a.body, greatest(m.char_start - 300, 0) + 1,
                                            m.char_start - greatest(m.char_start - 300, 0)),
@@ -16,7 +16,7 @@ WITH unplaced AS (
     LEFT JOIN work.stg_article a ON a.article_id = m.article_id
     WHERE m.sentence_start IS NULL AND m.char_start IS NOT NULL
 ), b AS (
-    SELECT * REPLACE (char_start - left_len AS sentence_start, char_end + right_len AS sentence_end) FROM unplaced
+    SELECT * REPLACE (char_start - left_len AS sentence_start, char_end + right_len AS sentence_end) FROM unstored
     UNION ALL BY NAME
     SELECT *, NULL AS left_len, NULL AS right_len FROM work.stg_mention
     WHERE sentence_start IS NOT NULL OR char_start IS NULL

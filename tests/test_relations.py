@@ -8,7 +8,7 @@ from pipeline.core.relations import find_relations
 def _agreements(text):
     mentions = find_entities(text)
     names = {m.key: m.name for m in mentions}
-    return [(r.description, [names[k] for k in r.party_keys]) for r in find_relations(text, mentions, [])
+    return [(r.description, [names[k] for k in r.party_keys]) for r in find_relations(text, mentions)
             if r.relation_type == "agreement"]
 
 

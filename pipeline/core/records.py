@@ -359,7 +359,7 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
     rows = []
     # Times only date a relation: an article without one (most of them) is not scanned for times at all, and
     # one with relations only on the lines of their sentences, once its relations are found.
-    found = find_relations(body, ems, [])
+    found = find_relations(body, ems)
     if found:
         times = find_times_on_lines(body, ref, [r.char_start for r in found])
         for r in found:

@@ -89,7 +89,7 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
 _ANY_VERB = re.compile("|".join((_SIGNING_VERB, _MEETING_VERB.pattern, VISIT.pattern)))
 
 
-def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: str,
+def _agreements(text: str, s: int, e: int, mentions: list[EntityMention],
                 matches: list[re.Match[str]]) -> list[Relation]:
     """One agreement per signing verb (``matches``, in the sentence [s, e)):
     甲分别与乙、丙签订A，与丁签订B → (甲,乙,丙: A), (甲,丁: B)."""
@@ -109,7 +109,7 @@ def _agreements(text: str, s: int, e: int, mentions: list[EntityMention], date: 
         if not parties:
             parties = _paragraph_topic(text, s, mentions)
         if parties:
-            out.append(Relation("agreement", m.group("what").strip(), sent.strip(), s, e, parties, date))
+            out.append(Relation("agreement", m.group("what").strip(), sent.strip(), s, e, parties))
         prev_end = m.end()
     return out
 
@@ -124,7 +124,9 @@ def event_date(times: list[TimeExpr], s: int, e: int) -> str:
     return next((t.label for t in times if s <= t.char_start < e and t.kind in ("day", "range", "month")), "")
 
 
-def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExpr]) -> list[Relation]:
+def find_relations(text: str, mentions: list[EntityMention]) -> list[Relation]:
+    """The relations of a text, undated: ``event_date`` dates each from the times of its sentence, which only
+    a text with relations needs to look for."""
     out: list[Relation] = []
     # where the verbs are, in one scan: the verbs are words without a sentence end, so a sentence holds one
     # exactly when a match of the whole text starts inside it
@@ -136,10 +138,9 @@ def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExp
         if k == len(verbs) or verbs[k] >= e:
             continue
         sent = text[s:e]
-        date = event_date(times, s, e)
         chars = set(sent)
         signed = list(finditer_gated(AGREEMENT, sent, chars)) or list(finditer_gated(AGREEMENT_BARE, sent, chars))
-        out.extend(_agreements(text, s, e, mentions, date, signed))
+        out.extend(_agreements(text, s, e, mentions, signed))
         m = signed[0] if signed else None
         mm = next(finditer_gated(MEETING, sent, chars), None) if _MEETING_VERB.search(sent) else None
         if mm:
@@ -147,11 +148,11 @@ def find_relations(text: str, mentions: list[EntityMention], times: list[TimeExp
             what = re.sub(r"^.*?(?:在|于)", "", what) if len(what) > 40 else what
             parties = _parties(mentions, s, e)
             if parties:
-                out.append(Relation("meeting", what, sent.strip(), s, e, parties, date))
+                out.append(Relation("meeting", what, sent.strip(), s, e, parties))
         vm = next(finditer_gated(VISIT, sent, chars), None)
         if vm and not m:
             parties = _parties(mentions, s, e)
             if len(parties) >= 2:
                 clause_end = min([i for ch in "，。；" if (i := sent.find(ch, vm.end())) >= 0] or [len(sent)])
-                out.append(Relation("visit", sent[vm.start():clause_end].strip(), sent.strip(), s, e, parties, date))
+                out.append(Relation("visit", sent[vm.start():clause_end].strip(), sent.strip(), s, e, parties))
     return out
