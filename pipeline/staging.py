@@ -136,10 +136,11 @@ def to_arrow(table: str, rows: list[dict]) -> pa.Table:
     schema = SCHEMAS[table]
     data = {}
     for f in schema:
-        col = [r.get(f.name) for r in rows]
+        name = f.name  # a Field's name is a new str at every access: read once, not once a row
+        col = [r.get(name) for r in rows]
         if pa.types.is_decimal(f.type):
             col = [None if v is None else Decimal(v).quantize(_Q) for v in col]
-        data[f.name] = col
+        data[name] = col
     return pa.table(data, schema=schema)
 
 
