@@ -142,3 +142,47 @@ def test_a_batch_reads_the_rows_of_its_documents_whether_or_not_its_range_holds_
         assert fact["mentions"].column("document_id").to_pylist() == batch  # the placed mentions only
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT * FROM _batch")  # the sparse batches' id table is gone after the read
+
+
+def test_text_stages_materialised_apart_give_the_rows_of_the_one_pass(tmp_path):
+    """The bundled documents through the text stages' step: all four at once (one pass per document), then
+    quantities and relations again as a subset of the step (stage by stage, reading the articles and mentions
+    back from staging). Only the subset's stages run, over every document, and they stage the same rows."""
+    import shutil
+
+    import dagster as dg
+
+    from conftest import DOCUMENTS
+    from pipeline import settings
+    from pipeline.defs import assets
+    from pipeline.defs.resources import PipelinePaths, StagingDuckDB
+
+    for p in DOCUMENTS.glob("*.txt"):
+        shutil.copy(p, tmp_path / p.name)
+    work = tmp_path / "work.duckdb"
+    resources = {"duckdb": StagingDuckDB(database=str(work), connection_config=settings.staging_duckdb_config()),
+                 "paths": PipelinePaths(input_dir=str(tmp_path), warehouse=str(tmp_path / "out.duckdb"))}
+    facts = {"stg_quantity": "quantity_id", "stg_relation": "relation_id"}
+
+    def staged() -> dict[str, list]:
+        with duckdb.connect(str(work), read_only=True) as con:
+            return {t: con.execute(f"SELECT * FROM {t} ORDER BY {key}").fetchall() for t, key in facts.items()}
+
+    def processed(result) -> dict[str, int]:
+        """Documents processed by asset, from the step's materialisations."""
+        return {m.asset_key.to_user_string(): m.metadata["documents_processed"].value
+                for m in result.asset_materializations_for_node("text_stages")}
+
+    defs = [assets.raw_documents, assets.text_stages]
+    whole = dg.materialize(defs, resources=resources)
+    n = len(list(DOCUMENTS.glob("*.txt")))
+    assert whole.success and processed(whole) == {"articles": n, "entities": n, "quantities": n, "relations": n}
+    one_pass = staged()
+    assert all(one_pass.values())
+    with duckdb.connect(str(work)) as con:
+        for table in facts:
+            con.execute(f"DELETE FROM {table}")
+        con.execute("DELETE FROM stg_stage_done WHERE stage IN ('quantities', 'relations')")
+    subset = dg.materialize(defs, selection=["quantities", "relations"], resources=resources)
+    assert subset.success and processed(subset) == {"quantities": n, "relations": n}
+    assert staged() == one_pass
