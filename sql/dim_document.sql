@@ -11,6 +11,6 @@ SELECT
     d.is_traditional,
     d.n_bytes,
     length(d.text)                              AS n_chars,
-    d.original_text
+    coalesce(d.original_text, d.text)          AS original_text  -- staged only when normalising changed it
 FROM work.stg_document d
 LEFT JOIN work.stg_document_meta m USING (document_id);

@@ -48,3 +48,26 @@ def test_scan_lists_nested_files_with_their_path_from_the_folders_parent_skippin
     assert [e.source_path for e in entries] == ["input/a.txt", "input/2025/云南/b.txt"]
     assert entries[0].path == str(folder / "a.txt")
     assert entries[0].stat.st_size == 3 and entries[0].problem is None
+
+
+def test_the_original_text_is_staged_only_when_normalising_changed_it_and_the_warehouse_keeps_it(tmp_path):
+    import duckdb
+
+    from pipeline import staging, warehouse
+
+    (tmp_path / "wide.txt").write_text("总投资５２．１７亿元。\r\n", encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("总投资52.17亿元。\n", encoding="utf-8")
+    docs = {name: read_input_file(tmp_path / name, name).document for name in ("wide.txt", "plain.txt")}
+    assert docs["wide.txt"]["text"] == docs["plain.txt"]["text"] == "总投资52.17亿元。\n"
+    assert docs["wide.txt"]["original_text"] == "总投资５２．１７亿元。\r\n"
+    assert docs["plain.txt"]["original_text"] is None  # the same text is not staged twice
+
+    work = tmp_path / "work.duckdb"
+    with duckdb.connect(str(work)) as con:
+        staging.ensure_tables(con)
+        staging.append(con, "stg_document", list(docs.values()))
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{work}' AS work")
+        con.execute(warehouse.model_sql("dim_document"))
+        got = dict(con.execute("SELECT source_path, original_text FROM dim_document").fetchall())
+    assert got == {"wide.txt": "总投资５２．１７亿元。\r\n", "plain.txt": "总投资52.17亿元。\n"}

@@ -37,14 +37,18 @@ def entity_id_for(key: str) -> str:
 # --- stage 1: raw document -------------------------------------------------
 
 def read_document(data: bytes, source_path: str) -> dict:
-    """Decode and normalise one file. Raises text.UndecodableError."""
+    """Decode and normalise one file. Raises text.UndecodableError.
+
+    ``original_text`` is the text as decoded when normalising changed it, else None: most files need no
+    change, and staging the same text twice was half of what intake wrote."""
     decoded = decode_bytes(data)
+    text = normalise_text(decoded.text)
     return {
         "document_id": document_id_for(data),
         "source_path": source_path,
         "encoding": decoded.encoding,
-        "original_text": decoded.text,
-        "text": normalise_text(decoded.text),
+        "original_text": None if text == decoded.text else decoded.text,
+        "text": text,
         "is_traditional": looks_traditional(decoded.text),
         "n_bytes": len(data),
         "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None),
