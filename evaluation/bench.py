@@ -27,7 +27,6 @@ from pipeline.core import compiled
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("raw_documents", "articles", "entities", "quantities", "relations", "warehouse_tables", "reporting_views",
           "warehouse_db", "report_html")
-TEXT_STEP = "text_stages"  # one step materialises articles, entities, quantities and relations
 STAGE_LABEL = {"raw_documents": "intake", "articles": "layout", "entities": "entities", "quantities": "quantities",
                "relations": "relations", "warehouse_tables": "load", "reporting_views": "load", "warehouse_db": "publish",
                "report_html": "report"}
@@ -70,19 +69,14 @@ def run_job(label: str) -> dict:
     if not result.success:
         raise SystemExit(f"{label}: run failed")
     durations: dict[str, float] = {}
-    text_stages: dict[str, float] = {}  # the text stages are one step: each asset's share of it, by worker CPU
     started_from = None
     for ev in result.all_events:
         if ev.event_type_value == "STEP_SUCCESS":
             durations[ev.step_key] = ev.event_specific_data.duration_ms / 1000
-        if ev.event_type_value == "ASSET_MATERIALIZATION":
-            materialization = ev.event_specific_data.materialization
-            meta = materialization.metadata
-            if ev.step_key == TEXT_STEP:
-                text_stages[materialization.asset_key.to_user_string()] = meta["seconds"].value
-            if ev.step_key == "warehouse_tables":
-                started_from = meta["started_from"].value if "started_from" in meta else None
-    return {"wall_seconds": wall, "steps": durations, "text_stages": text_stages, "started_from": started_from}
+        if ev.event_type_value == "ASSET_MATERIALIZATION" and ev.step_key == "warehouse_tables":
+            meta = ev.event_specific_data.materialization.metadata
+            started_from = meta["started_from"].value if "started_from" in meta else None
+    return {"wall_seconds": wall, "steps": durations, "started_from": started_from}
 
 
 def add_new_document(corpus: Path, name: str, seed: int) -> Path:
@@ -174,8 +168,7 @@ def main(argv=None) -> int:
     rows = []
     by_label: dict[str, float] = {}
     for step in STAGES:
-        seconds = full["text_stages"][step] if step in full["text_stages"] else full["steps"].get(step, 0.0)
-        by_label[STAGE_LABEL[step]] = by_label.get(STAGE_LABEL[step], 0.0) + seconds
+        by_label[STAGE_LABEL[step]] = by_label.get(STAGE_LABEL[step], 0.0) + full["steps"].get(step, 0.0)
     print()
     print(f"{'stage':<12}{'MB':>9}{'docs':>8}{'seconds':>10}{'MB/s':>9}")
     for label, secs in by_label.items():
@@ -184,8 +177,6 @@ def main(argv=None) -> int:
     e2e = full["wall_seconds"]
     ours = mb / e2e
     print(f"{'end to end':<12}{mb:>9.1f}{args.docs:>8}{e2e:>10.1f}{ours:>9.2f}")
-    print(f"(layout, entities, quantities and relations are one pass, the step {TEXT_STEP} of "
-          f"{full['steps'].get(TEXT_STEP, 0.0):.1f} s, told apart by the workers' CPU in each)")
     print()
     print(f"refresh, nothing new:      {nothing['wall_seconds']:.1f} s")
     print(f"refresh, one new document: {one_new['wall_seconds']:.1f} s "
@@ -201,8 +192,7 @@ def main(argv=None) -> int:
     print(f"peer (JioNLP money + jieba POS) on {peer['documents']} documents: {peer['mb_per_s']:.3f} MB/s; "
           f"ratio {ours / peer['mb_per_s']:.1f}x")
     result = {
-        "documents": args.docs, "mb": mb, "stages": rows, "text_step_seconds": full["steps"].get(TEXT_STEP),
-        "end_to_end_seconds": e2e, "end_to_end_mb_per_s": ours,
+        "documents": args.docs, "mb": mb, "stages": rows, "end_to_end_seconds": e2e, "end_to_end_mb_per_s": ours,
         "refresh_nothing_new_seconds": nothing["wall_seconds"], "refresh_one_new_seconds": one_new["wall_seconds"],
         "refresh_one_new_published_after_seconds": _published_after(one_new),
         "refresh_nothing_new_published_after_seconds": _published_after(nothing),

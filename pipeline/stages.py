@@ -6,9 +6,6 @@ result, as ``(document_id, message)``) so the asset can report it with the file'
 """
 from __future__ import annotations
 
-import time
-from functools import partial
-
 from . import staging
 from .core import records
 
@@ -65,38 +62,6 @@ def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[d
     return _per_article("relations", records.extract_relations, item)
 
 
-def _placed(mentions: list[dict]) -> dict[str, list[dict]]:
-    """The mentions the fact stages read, by article: those placed in the text (a byline name is not)."""
-    return _by([m for m in mentions if m["char_start"] is not None], "article_id")
-
-
-# The stages of one pass through the text core, in order: each reads what the ones before it produced.
-TEXT_PASS = ("articles", "entities", "quantities", "relations")
-
-
-def text_pass_of(item: tuple[str, str], cpu: dict[str, float]) -> tuple[list[dict], ...]:
-    """Every text stage over one document in one pass: the rows of ``OUTPUTS["text"]`` and the errors, as the
-    stages one by one would give them, without storing the articles and mentions to read them back. ``cpu``
-    gains each stage's CPU seconds (the pass is one Dagster step: its time is told apart by them)."""
-    clock = time.process_time
-    t0 = clock()
-    meta, articles, furniture, errors = articles_of(item)
-    t1 = clock()
-    mentions, roles, entity_rows, errs = entities_of(articles)
-    errors += errs
-    placed = _placed(mentions)
-    t2 = clock()
-    quantity_rows, errs = quantities_of((articles, placed))
-    errors += errs
-    t3 = clock()
-    relation_rows, errs = relations_of((articles, placed))
-    errors += errs
-    t4 = clock()
-    for stage, seconds in zip(TEXT_PASS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3)):
-        cpu[stage] = cpu.get(stage, 0.0) + seconds
-    return meta, articles, furniture, mentions, roles, entity_rows, quantity_rows, relation_rows, errors
-
-
 # --- a chunk of documents per worker task, Arrow in and out ---------------------------------------------
 # The staging rows travel as Arrow (IPC bytes in, tables out) and become Python rows only in the worker: the
 # process that reads and writes the staging file does no per-row work, so both cores go to the text core.
@@ -109,7 +74,6 @@ OUTPUTS: dict[str, tuple[str, ...]] = {
     "quantities": ("stg_quantity",),
     "relations": ("stg_relation",),
 }
-OUTPUTS["text"] = tuple(t for stage in TEXT_PASS for t in OUTPUTS[stage])
 _DOCUMENT_FUNCTION = {"articles": articles_of, "entities": entities_of, "quantities": quantities_of,
                       "relations": relations_of}
 
@@ -123,7 +87,7 @@ def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
 
 def _items(stage: str, ids: list[str], inputs: dict[str, list[dict]]) -> list:
     """The per-document arguments of ``stage`` for the documents ``ids``."""
-    if stage in ("articles", "text"):
+    if stage == "articles":
         text = {r["document_id"]: r["text"] for r in inputs["documents"]}
         return [(d, text[d]) for d in ids if d in text]
     articles = _by(inputs["articles"], "document_id")
@@ -133,23 +97,16 @@ def _items(stage: str, ids: list[str], inputs: dict[str, list[dict]]) -> list:
     return [(articles.get(d, []), _by(mentions.get(d, []), "article_id")) for d in ids]
 
 
-def run_chunk(stage: str, chunk: tuple[list[str], dict[str, bytes]]
-              ) -> tuple[dict, list[tuple[str, str]], dict[str, float]]:
-    """``stage`` ("text": the whole pass) over a chunk of documents: their ids and their staging rows (name →
-    Arrow IPC stream). Returns (staging table → Arrow table of the rows it gains, errors, CPU seconds by stage)."""
+def run_chunk(stage: str, chunk: tuple[list[str], dict[str, bytes]]) -> tuple[dict, list[tuple[str, str]]]:
+    """``stage`` over a chunk of documents: their ids and their staging rows (name → Arrow IPC stream).
+    Returns (staging table → Arrow table of the rows it gains, errors)."""
     ids, inputs = chunk
     rows: dict[str, list[dict]] = {t: [] for t in OUTPUTS[stage]}
     errors: list[tuple[str, str]] = []
-    cpu: dict[str, float] = {}
-    started = time.process_time()
     decoded = {name: staging.from_ipc(data).to_pylist() for name, data in inputs.items()}
-    function = partial(text_pass_of, cpu=cpu) if stage == "text" else _DOCUMENT_FUNCTION[stage]
     for item in _items(stage, ids, decoded):
-        *parts, errs = function(item)
+        *parts, errs = _DOCUMENT_FUNCTION[stage](item)
         for table, part in zip(OUTPUTS[stage], parts):
             rows[table].extend(part)
         errors.extend(errs)
-    tables = {t: staging.to_arrow(t, r) for t, r in rows.items()}
-    if stage != "text":
-        cpu[stage] = time.process_time() - started
-    return tables, errors, cpu
+    return {t: staging.to_arrow(t, r) for t, r in rows.items()}, errors

@@ -2,9 +2,7 @@
 
 Assets are thin: they read pending work from the staging database, call the
 pure text core, and bulk-append the records. Every stage processes only the
-documents it has not processed yet, so a refresh costs what changed. The four
-text stages are one multi-asset step: together, a new document goes through
-them in one pass.
+documents it has not processed yet, so a refresh costs what changed.
 """
 
 import json
@@ -16,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import dagster as dg
 import pyarrow as pa
@@ -249,11 +247,6 @@ class Stage:
     def tables(self) -> tuple[str, ...]:
         return stages.OUTPUTS[self.name]
 
-    @property
-    def done_marks(self) -> tuple[str, ...]:
-        """The stages a processed document is marked done for."""
-        return stages.TEXT_PASS if self.name == "text" else (self.name,)
-
 
 STAGES = (
     Stage("articles", _read_texts),
@@ -262,12 +255,10 @@ STAGES = (
     Stage("relations", _read_articles_and_mentions),
 )
 STAGE = {s.name: s for s in STAGES}
-# Every text stage in one pass over each document's text (stages.text_pass_of).
-TEXT_PASS = Stage("text", _read_texts)
 
 
 def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg.AssetExecutionContext | None = None,
-              share_file: bool = False) -> tuple[dict[str, int], list[tuple[str, str]], dict[str, float]]:
+              share_file: bool = False) -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Process ``todo`` documents through ``stage`` in batches, each appended in one transaction with its
     done-marks. While the workers extract one batch, this process writes the previous one and reads the
     next, so neither side waits for the other.
@@ -282,27 +273,22 @@ def run_stage(stage: Stage, duckdb: DuckDBResource, todo: list[str], context: dg
 
 
 def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: dg.AssetExecutionContext | None
-                 ) -> tuple[dict[str, int], list[tuple[str, str]], dict[str, float]]:
-    """``run_stage``'s loop; ``connection()`` gives the staging connection to read or write a batch with.
-    Returns the rows added by table, the errors and the workers' CPU seconds by stage."""
+                 ) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """``run_stage``'s loop; ``connection()`` gives the staging connection to read or write a batch with."""
     added = {t: 0 for t in stage.tables}
     errors: list[tuple[str, str]] = []
-    cpu: dict[str, float] = {}
 
     def write(batch: list[str], results: list) -> None:
         out: dict[str, list] = {t: [] for t in stage.tables}
-        for tables, errs, seconds in results:
+        for tables, errs in results:
             for table, arrow in tables.items():
                 out[table].append(arrow)
             errors.extend(errs)
-            for name, s in seconds.items():
-                cpu[name] = cpu.get(name, 0.0) + s
         with connection() as con:
             con.execute("BEGIN TRANSACTION")
             for table, parts in out.items():
                 added[table] += staging.append(con, table, pa.concat_tables(parts)) if parts else 0
-            for name in stage.done_marks:
-                staging.mark_done(con, name, batch)
+            staging.mark_done(con, stage.name, batch)
             con.execute("COMMIT")
 
     def start(batch: list[str]) -> Callable[[], list]:
@@ -313,7 +299,7 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
                               chunksize=1)
 
     _overlapped(_batches(todo, context=context), start, write)
-    return added, errors, cpu
+    return added, errors
 
 
 def _pending(duckdb: DuckDBResource, stage: str, prefix: str = "") -> list[str]:
@@ -322,119 +308,45 @@ def _pending(duckdb: DuckDBResource, stage: str, prefix: str = "") -> list[str]:
         return staging.pending(con, stage, prefix)
 
 
-@dataclass
-class TextRun:
-    """What a run of the text stages did, by stage (and by staging table for the rows)."""
-
-    processed: dict[str, int]
-    added: dict[str, int]
-    errors: list[tuple[str, str]]
-    seconds: dict[str, float]
-    worker_cpu: dict[str, float]
-
-
-def extract_text(duckdb: DuckDBResource, selected: Iterable[str], context: dg.AssetExecutionContext | None = None,
-                 prefix: str = "", share_file: bool = False) -> TextRun:
-    """The ``selected`` text stages over the documents (ids starting with ``prefix``) each has not processed.
-
-    When every stage is selected, the documents new to all of them (every new or changed file) go through the
-    text core in one pass (``TEXT_PASS``): their articles and mentions go to the later stages in memory instead
-    of being written, read back and sent to the workers again (a fifth less CPU in the process holding the
-    staging file). Documents only some stages still owe, or a subset of stages, run stage by stage, in order.
-    A stage's seconds in the one pass are its share of the pass's time by the workers' CPU."""
-    selected = [name for name in stages.TEXT_PASS if name in set(selected)]
-    todo = {name: _pending(duckdb, name, prefix) for name in selected}
-    run = TextRun({name: 0 for name in selected}, {t: 0 for name in selected for t in stages.OUTPUTS[name]}, [],
-                  {name: 0.0 for name in selected}, {})
-
-    def record(added: dict[str, int], errors: list[tuple[str, str]], cpu: dict[str, float]) -> None:
-        for table, n in added.items():
-            run.added[table] += n
-        run.errors.extend(errors)
-        for name, seconds in cpu.items():
-            run.worker_cpu[name] = run.worker_cpu.get(name, 0.0) + seconds
-
-    if len(selected) == len(stages.TEXT_PASS):
-        fresh = set(todo[selected[0]]).intersection(*(todo[name] for name in selected[1:]))
-        if fresh:
-            started = time.perf_counter()
-            record(*run_stage(TEXT_PASS, duckdb, sorted(fresh), context, share_file))
-            wall, cpu = time.perf_counter() - started, dict(run.worker_cpu)
-            for name in selected:
-                run.processed[name] += len(fresh)
-                run.seconds[name] += wall * cpu.get(name, 0.0) / (sum(cpu.values()) or 1.0)
-                todo[name] = [d for d in todo[name] if d not in fresh]
-    for name in selected:
-        if todo[name]:
-            started = time.perf_counter()
-            record(*run_stage(STAGE[name], duckdb, todo[name], context, share_file))
-            run.processed[name] += len(todo[name])
-            run.seconds[name] += time.perf_counter() - started
-    return run
-
-
-def _stage_of(error: tuple[str, str]) -> str:
-    return error[1].split(":", 1)[0]  # stages._error's message starts with its stage
-
-
-def _stage_metadata(con, stage: str, run: TextRun) -> dict:
-    """What the UI shows of one text stage's materialisation: its counts and a preview."""
-    added = run.added
-    if stage == "articles":
-        total, boilerplate = con.execute(
-            "SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
-        return {"dagster/row_count": total, "new_articles": added["stg_article"], "articles_total": total,
-                "boilerplate_articles": boilerplate, "removed_spans": added["stg_furniture"],
-                "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
-                                        "FROM stg_article ORDER BY document_id, seq")}
-    if stage == "entities":
-        return {"dagster/row_count": con.execute("SELECT count(*) FROM stg_mention").fetchone()[0],
-                "new_mentions": added["stg_mention"], "new_person_roles": added["stg_person_role"],
-                "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS "
-                                        "entities FROM stg_mention GROUP BY 1 ORDER BY 2 DESC")}
-    if stage == "quantities":
-        return {"dagster/row_count": con.execute("SELECT count(*) FROM stg_quantity").fetchone()[0],
-                "new_quantities": added["stg_quantity"],
-                "by_metric": preview(con, "SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity GROUP BY ALL "
-                                          "ORDER BY n DESC", max_rows=15),
-                "preview": preview(con, "SELECT raw_text, metric_code, value, unit_code, status, period_label "
-                                        "FROM stg_quantity ORDER BY article_id, char_start", max_rows=10)}
-    return {"dagster/row_count": con.execute("SELECT count(*) FROM stg_relation").fetchone()[0],
-            "new_relations": added["stg_relation"],
-            "preview": preview(con, "SELECT relation_type, description, event_date FROM stg_relation", max_rows=10)}
-
-
-_TEXT_ASSET_KINDS = {"python", "duckdb"}
-TEXT_ASSETS = [
-    dg.AssetSpec("articles", deps=[raw_documents], group_name="intake", kinds=_TEXT_ASSET_KINDS, owners=OWNERS,
-                 description="Layout repaired (hard wraps joined, furniture tagged) and pages split into articles "
-                             "with headline, byline, reporters and publication date."),
-    dg.AssetSpec("entities", deps=["articles"], group_name="extraction", kinds=_TEXT_ASSET_KINDS, owners=OWNERS,
-                 description="Entity mentions (regions on the gazetteer, parks, companies, bodies, persons, "
-                             "projects), person roles and the entity dimension rows."),
-    dg.AssetSpec("quantities", deps=["entities"], group_name="extraction", kinds=_TEXT_ASSET_KINDS, owners=OWNERS,
-                 description="Every measured number: value and unit normalised exactly, qualifier, metric, subject "
-                             "entity, period resolved against the article date, status and year-on-year flag."),
-    dg.AssetSpec("relations", deps=["entities"], group_name="extraction", kinds=_TEXT_ASSET_KINDS, owners=OWNERS,
-                 description="Agreements, visits and meetings with their parties and dates."),
-]
-
-
-@dg.multi_asset(
-    specs=TEXT_ASSETS, can_subset=True, name="text_stages", pool=WRITER_POOL,
-    description="The text stages. Materialised together, each new document goes through all of them in one pass "
-                "of the text core; any subset runs stage by stage.",
+@dg.asset(
+    deps=[raw_documents], group_name="intake", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
+    description="Layout repaired (hard wraps joined, furniture tagged) and pages split into articles with "
+                "headline, byline, reporters and publication date.",
 )
-def text_stages(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> Iterator[dg.MaterializeResult]:
-    selected = [name for name in stages.TEXT_PASS if dg.AssetKey(name) in context.selected_asset_keys]
-    run = extract_text(duckdb, selected, context)
+def articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    started = time.perf_counter()
+    todo = _pending(duckdb, "articles")
+    added, errors = run_stage(STAGE["articles"], duckdb, todo, context)
     with duckdb.get_connection() as con:
-        for name in selected:
-            yield dg.MaterializeResult(asset_key=name, metadata={
-                "documents_processed": run.processed[name], **_stage_metadata(con, name, run),
-                **_errors(context, con, [e for e in run.errors if _stage_of(e) == name]),
-                "seconds": round(run.seconds[name], 3), "worker_cpu_seconds": round(run.worker_cpu.get(name, 0.0), 3),
-            })
+        total = con.execute("SELECT count(*), count(*) FILTER (WHERE is_boilerplate) FROM stg_article").fetchone()
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": total[0],
+            "documents_processed": len(todo), "new_articles": added["stg_article"], "articles_total": total[0],
+            "boilerplate_articles": total[1], "removed_spans": added["stg_furniture"], **_errors(context, con, errors),
+            "seconds": round(time.perf_counter() - started, 3),
+            "preview": preview(con, "SELECT document_id, seq, title, reporters, published_date, is_boilerplate "
+                                    "FROM stg_article ORDER BY document_id, seq"),
+        })
+
+
+@dg.asset(
+    deps=[articles], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
+    description="Entity mentions (regions on the gazetteer, parks, companies, bodies, persons, projects), "
+                "person roles and the entity dimension rows.",
+)
+def entities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    started = time.perf_counter()
+    todo = _pending(duckdb, "entities")
+    added, errors = run_stage(STAGE["entities"], duckdb, todo, context)
+    with duckdb.get_connection() as con:
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": con.execute("SELECT count(*) FROM stg_mention").fetchone()[0],
+            "documents_processed": len(todo), "new_mentions": added["stg_mention"],
+            "new_person_roles": added["stg_person_role"], **_errors(context, con, errors),
+            "seconds": round(time.perf_counter() - started, 3),
+            "by_type": preview(con, "SELECT entity_type, count(*) AS mentions, count(DISTINCT entity_key) AS entities "
+                                    "FROM stg_mention GROUP BY 1 ORDER BY 2 DESC"),
+        })
 
 
 def _errors(context: dg.AssetExecutionContext, con, errors: list[tuple[str, str]]) -> dict:
@@ -446,6 +358,45 @@ def _errors(context: dg.AssetExecutionContext, con, errors: list[tuple[str, str]
         context.log.warning(f"rule failed, records of this stage skipped: {line}")
     return {"rule_failures": len(errors),
             "rule_failure_examples": dg.MetadataValue.md("\n".join(f"- `{m}`" for m in lines[:20]) or "none")}
+
+
+@dg.asset(
+    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
+    description="Every measured number: value and unit normalised exactly, qualifier, metric, subject entity, "
+                "period resolved against the article date, status and year-on-year flag.",
+)
+def quantities(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    return _facts_from_articles(context, duckdb, STAGE["quantities"], {
+        "by_metric": ("SELECT metric_code, unit_code, count(*) AS n FROM stg_quantity GROUP BY ALL ORDER BY n DESC", 15),
+        "preview": ("SELECT raw_text, metric_code, value, unit_code, status, period_label "
+                    "FROM stg_quantity ORDER BY article_id, char_start", 10),
+    })
+
+
+def _facts_from_articles(context: dg.AssetExecutionContext, duckdb: DuckDBResource, stage: Stage,
+                         previews: dict[str, tuple[str, int]]) -> dg.MaterializeResult:
+    """A fact stage over the articles and mentions of every document it has not processed yet."""
+    started = time.perf_counter()
+    todo = _pending(duckdb, stage.name)
+    added, errors = run_stage(stage, duckdb, todo, context)
+    table = stage.tables[0]
+    with duckdb.get_connection() as con:
+        return dg.MaterializeResult(metadata={
+            "dagster/row_count": con.execute(f"SELECT count(*) FROM {table}").fetchone()[0],  # our own constant
+            "documents_processed": len(todo), f"new_{stage.name}": added[table], **_errors(context, con, errors),
+            "seconds": round(time.perf_counter() - started, 3),
+            **{key: preview(con, sql, max_rows=n) for key, (sql, n) in previews.items()},
+        })
+
+
+@dg.asset(
+    deps=[entities], group_name="extraction", kinds={"python", "duckdb"}, pool=WRITER_POOL, owners=OWNERS,
+    description="Agreements, visits and meetings with their parties and dates.",
+)
+def relations(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    return _facts_from_articles(context, duckdb, STAGE["relations"], {
+        "preview": ("SELECT relation_type, description, event_date FROM stg_relation", 10),
+    })
 
 
 # Scale-out: the documents split by the first hex digit of their content-hash id. A partition's run does the
@@ -463,11 +414,17 @@ DOCUMENT_BUCKETS = dg.StaticPartitionsDefinition([f"{i:x}" for i in range(16)])
 )
 def document_bucket_extractions(context: dg.AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     started = time.perf_counter()
-    run = extract_text(duckdb, stages.TEXT_PASS, context, prefix=context.partition_key, share_file=True)
-    meta: dict = {f"{name}_documents": n for name, n in run.processed.items()}
-    meta.update({f"new_{t.removeprefix('stg_')}": n for t, n in run.added.items()})
+    prefix = context.partition_key
+    meta: dict = {}
+    errors: list[tuple[str, str]] = []
+    for stage in STAGES:
+        todo = _pending(duckdb, stage.name, prefix)
+        added, errs = run_stage(stage, duckdb, todo, context, share_file=True)
+        errors.extend(errs)
+        meta[f"{stage.name}_documents"] = len(todo)
+        meta.update({f"new_{t.removeprefix('stg_')}": n for t, n in added.items()})
     with duckdb.get_connection() as con:
-        meta.update(_errors(context, con, run.errors))
+        meta.update(_errors(context, con, errors))
     meta["dagster/row_count"] = meta["new_quantity"]
     meta["seconds"] = round(time.perf_counter() - started, 3)
     meta["pid"] = os.getpid()
@@ -475,7 +432,7 @@ def document_bucket_extractions(context: dg.AssetExecutionContext, duckdb: DuckD
 
 
 @dg.asset(
-    deps=["quantities", "relations"], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
+    deps=[quantities, relations], group_name="warehouse", kinds={"duckdb", "sql"}, pool=WRITER_POOL, owners=OWNERS,
     description="Dimensions and facts of the warehouse contract built by the SQL models in sql/ into a "
                 "candidate database; blocking checks run on it before anything is published.",
 )

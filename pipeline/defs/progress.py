@@ -26,14 +26,6 @@ class StageLine:
     seconds: float = 0.0
     headline: str = ""
     started: float = field(default_factory=time.perf_counter)
-    # a step that materialises several assets (the text stages): asset → (headline, its seconds by its metadata)
-    assets: dict[str, tuple[str, float]] = field(default_factory=dict)
-
-    def rows(self) -> list[tuple[str, str, float, str]]:
-        """(name, status, seconds, headline): one per asset of a multi-asset step, else the step's."""
-        if len(self.assets) > 1 and self.status == "ok":
-            return [(name, self.status, seconds, headline) for name, (headline, seconds) in self.assets.items()]
-        return [(self.step, self.status, self.seconds, self.headline)]
 
 
 class ProgressHandler(logging.Handler):
@@ -69,12 +61,8 @@ class ProgressHandler(logging.Handler):
             if not quiet:
                 self._print(f"▶ {step} …")
         elif kind == "ASSET_MATERIALIZATION" and step in self.stages:
-            materialization = event.step_materialization_data.materialization
-            md = materialization.metadata
-            headline = ", ".join(f"{k}={_value(md[k])}" for k in HEADLINE_KEYS if k in md)
-            self.stages[step].headline = headline
-            self.stages[step].assets[materialization.asset_key.to_user_string()] = (
-                headline, float(_value(md.get("seconds", 0.0))))
+            md = event.step_materialization_data.materialization.metadata
+            self.stages[step].headline = ", ".join(f"{k}={_value(md[k])}" for k in HEADLINE_KEYS if k in md)
         elif kind == "ASSET_CHECK_EVALUATION":
             ev = event.asset_check_evaluation_data
             n = _value(ev.metadata.get("offending_rows", 0))
@@ -84,8 +72,7 @@ class ProgressHandler(logging.Handler):
             line = self.stages[step]
             line.status, line.seconds = "ok", time.perf_counter() - line.started
             if not quiet:
-                for name, _, seconds, headline in line.rows():
-                    self._print(f"✔ {name} ({seconds:.1f} s) {headline}")
+                self._print(f"✔ {step} ({line.seconds:.1f} s) {line.headline}")
         elif kind == "STEP_FAILURE":
             err = event.step_failure_data.error
             message = err.message.strip() if err else "failed"
@@ -101,8 +88,8 @@ class ProgressHandler(logging.Handler):
     def table(self) -> str:
         """The stages of the run as a fixed-width table."""
         rows = [("stage", "status", "seconds", "produced")]
-        rows += [(name, status, f"{seconds:.1f}", headline[:90]) for s in self.stages.values()
-                 if s.step not in self.check_steps for name, status, seconds, headline in s.rows()]
+        rows += [(s.step, s.status, f"{s.seconds:.1f}", s.headline[:90]) for s in self.stages.values()
+                 if s.step not in self.check_steps]
         checks = [s for s in self.stages.values() if s.step in self.check_steps]
         if checks:
             n = len(self.checks_passed) + len(self.checks_failed)
