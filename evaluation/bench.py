@@ -187,7 +187,8 @@ def main(argv=None) -> int:
     slow = sorted(one_new["steps"].items(), key=lambda kv: -kv[1])[:5]
     print("  slowest steps: " + ", ".join(f"{k} {v:.1f} s" for k, v in slow))
     print(f"peak RSS:                  {peak_rss_mb():.0f} MB")
-    print(f"text core ran compiled:    {len(compiled.loaded())} of the {len(compiled.MODULES)} hot modules"
+    print(f"text core ran compiled:    {len(compiled.loaded())} of the {len(compiled.imported())} hot modules this "
+          f"process imported ({len(compiled.MODULES)} in all)"
           + (" (PIPELINE_PURE_PYTHON: from source)" if compiled.disabled() else ""))
     print(f"peer (JioNLP money + jieba POS) on {peer['documents']} documents: {peer['mb_per_s']:.3f} MB/s; "
           f"ratio {ours / peer['mb_per_s']:.1f}x")

@@ -77,6 +77,11 @@ def loaded() -> list[str]:
     return [m for m in MODULES if getattr(sys.modules.get(f"{PACKAGE}.{m}"), "__file__", "").endswith(_ABI)]
 
 
+def imported() -> list[str]:
+    """The core modules this process has imported, compiled or not (some are imported only where used)."""
+    return [m for m in MODULES if f"{PACKAGE}.{m}" in sys.modules]
+
+
 def build(jobs: int = os.cpu_count() or 1) -> list[str]:
     """Compile every module whose current source has no build; returns the modules built.
 
