@@ -20,6 +20,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("source_path", pa.string()), ("document_id", pa.string()), ("size", pa.int64()),
         ("mtime_ns", pa.int64()), ("status", pa.string()), ("seen_at", pa.timestamp("us")),
     ]),
+    # original_text: the decoded text where normalising changed it, else NULL (dim_document gives it either way)
     "stg_document": pa.schema([
         ("document_id", pa.string()), ("source_path", pa.string()), ("encoding", pa.string()),
         ("original_text", pa.string()), ("text", pa.string()), ("is_traditional", pa.bool_()),
