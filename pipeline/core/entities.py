@@ -121,7 +121,11 @@ def _region_automaton() -> Automaton:
     return build_automaton(_region_words(_muted_surfaces()))
 
 
-def _region_words(muted: frozenset[str]) -> dict[str, tuple[list[gazetteer.Region], gazetteer.Region | None]]:
+# A gazetteer surface's payload in the region automaton: the divisions it may name, and the one it names for certain.
+RegionPayload = tuple[list[gazetteer.Region], gazetteer.Region | None]
+
+
+def _region_words(muted: frozenset[str]) -> dict[str, RegionPayload]:
     """``_region_automaton``'s words (but ``muted``) and payloads."""
     words = {}
     for s, regs in gazetteer.surface_index().items():
@@ -189,7 +193,7 @@ _LEVEL_RANK = {"province": 4, "prefecture": 3, "county": 2, "township": 1}
 _REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场")
 
 
-def _region_candidates(text: str) -> list[tuple[int, int, str, tuple[list[gazetteer.Region], gazetteer.Region | None]]]:
+def _region_candidates(text: str) -> list[tuple[int, int, str, RegionPayload]]:
     """Every gazetteer surface found in the text, overlapping ones included, with ``_region_automaton``'s payload."""
     return sorted(find_all(_region_automaton(), text))  # type: ignore[arg-type]
 
@@ -203,13 +207,13 @@ def find_regions(text: str) -> list[EntityMention]:
     countries = gazetteer.foreign_countries()
     # First pass: unambiguous official names give context (昆明市 → 530100, so 安宁 is 安宁市).
     context: dict[str, int] = {}
-    for s, e, word, (regs, certain) in cands:
+    for _, _, _, (_, certain) in cands:
         if certain is not None:
             for a in gazetteer.ancestors(certain.region_id):
                 context[a.region_id] = context.get(a.region_id, 0) + 1
     accepted: list[EntityMention] = []
     rankings: dict[str, tuple[list[gazetteer.Region], int]] = {}  # a name recurs in a document: rank it once
-    for s, e, word, (regs, certain) in cands:
+    for s, e, word, (regs, _) in cands:
         if not regs:
             if word in countries and _word_boundary_ok(text, s, e):
                 short, full = countries[word]
