@@ -47,3 +47,23 @@ def test_a_chunk_of_documents_through_arrow_gives_the_rows_of_the_per_document_f
     tables, _ = stages.run_chunk("relations", (ids, {"articles": ipc("stg_article", arts),
                                                      "mentions": ipc("stg_mention", mentions, cols)}))
     assert [r["document_id"] for r in tables["stg_relation"].to_pylist()] == ["doc2"]
+
+
+def test_batches_are_written_in_order_while_the_workers_hold_the_next_ones():
+    from pipeline.defs.assets import _overlapped
+
+    events = []
+
+    def start(batch):
+        events.append(("start", batch[0]))
+        return lambda: [x * 10 for x in batch]
+
+    def finish(batch, results):
+        events.append(("finish", batch[0], results))
+
+    _overlapped(([k] for k in range(4)), start, finish, ahead=2)
+    assert events == [("start", 0), ("start", 1), ("start", 2), ("finish", 0, [0]), ("start", 3),
+                      ("finish", 1, [10]), ("finish", 2, [20]), ("finish", 3, [30])]
+    events.clear()
+    _overlapped(([k] for k in range(2)), start, finish, ahead=1)  # one ahead: start the next, write the last
+    assert events == [("start", 0), ("start", 1), ("finish", 0, [0]), ("finish", 1, [10])]

@@ -44,6 +44,23 @@ def test_simplified_text_keeps_a_traditional_character_in_a_name():
     assert "梁崑" in normalise_text(text)
 
 
+def test_the_share_of_traditional_characters_decides_the_script_wherever_they_fall():
+    from pipeline.core.text import looks_traditional
+
+    # one traditional character in 50 Chinese ones is the threshold; the blocks compared whole must not hide any
+    simplified = SAMPLE * 20
+    assert not looks_traditional(simplified) and looks_traditional(TRADITIONAL * 20)
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in simplified)
+    pos = [i for i, ch in enumerate(simplified) if ch == "区"]
+    few = list(simplified)
+    for i in pos[:han // 50]:
+        few[i] = "區"
+    assert not looks_traditional("".join(few))  # exactly han/50 differences: not more than the threshold
+    for i in pos[han // 50:han // 50 + 2]:
+        few[i] = "區"
+    assert looks_traditional("".join(few))
+
+
 def test_normalisation_keeps_length():
     text = TRADITIONAL + "５２．１７亿元"
     assert len(normalise_text(text)) == len(text)

@@ -76,6 +76,18 @@ class Automaton:
         found.sort(key=_by_end_longest_first)
         return found
 
+    def find_indexes(self, text: str) -> list[tuple[int, int, int]]:
+        """(word index, start, end) of every match, overlapping ones included, in the order of their ends: for a
+        caller that visits many matches in order, with no tuples of words and payloads built nor sort (a word's
+        payload is ``payloads[index]``)."""
+        if not text or self._matcher is None:
+            return []
+        return self._matcher.find_matches_as_indexes(text, overlapping=True)
+
+    @property
+    def payloads(self) -> list[object]:
+        return self._payloads
+
 
 def _by_end_longest_first(match: tuple[int, int, str, object]) -> tuple[int, int]:
     return match[1], match[0]

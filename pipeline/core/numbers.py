@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Sequence
 
 CN_DIGITS = {
     "零": 0, "〇": 0, "○": 0, "洞": 0, "一": 1, "壹": 1, "幺": 1, "二": 2, "贰": 2, "两": 2, "俩": 2,
@@ -196,7 +197,7 @@ def decimal_to_json(value: Decimal | None) -> float | int | None:
 _BLANKS = re.compile(r"[ \t]+")
 
 
-def compact(text: str) -> tuple[str, list[int]]:
+def compact(text: str) -> tuple[str, Sequence[int]]:
     """Drop stray spaces (PDF extraction, "1 至 10 月", "百 分 之 2") for matching.
 
     Returns the compacted text and, for every character of it, its index in
@@ -205,7 +206,7 @@ def compact(text: str) -> tuple[str, list[int]]:
     words).
     """
     if " " not in text and "\t" not in text:
-        return _capital_three(text), list(range(len(text)))
+        return _capital_three(text), range(len(text))  # nothing dropped: every index maps to itself
     out: list[str] = []
     idx: list[int] = []
     prev = ""  # the last character kept
@@ -240,7 +241,7 @@ def _capital_three(text: str) -> str:
     return _CAPITAL_THREE_RE.sub("叁", text)
 
 
-def map_span(idx: list[int], start: int, end: int) -> tuple[int, int]:
+def map_span(idx: Sequence[int], start: int, end: int) -> tuple[int, int]:
     """Span in the compacted text → span in the original text."""
     if end <= start:
         o = idx[start] if start < len(idx) else (idx[-1] + 1 if idx else 0)

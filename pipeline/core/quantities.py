@@ -435,7 +435,6 @@ def parse_quantities(text: str, reference_date: date | None = None, times: list[
     for q in results:
         s, e = map_span(cmap, q.char_start, q.char_end)
         q.char_start, q.char_end, q.raw_text = s, e, text[s:e]
-        ss, se = map_span(cmap, q.sentence_start, q.sentence_start + max(1, len(q.extras.get("sentence_c", ""))))
         sent_start, sent_end = _sentence_bounds(text, s)
         q.sentence_start = sent_start
         q.sentence = text[sent_start:sent_end].strip()
@@ -453,7 +452,7 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
         unit_surface = m.group("unit") or ""
         start, end = m.start(), m.end()
         n1_start = m.start("n1")
-        sent_start, sent_end = _sentence_bounds(text, n1_start)
+        sent_start = _sentence_bounds(text, n1_start)[0]
         if any(s <= n1_start < e for s, e in time_spans):
             continue
         if n1_start > 0 and text[n1_start - 1] in "第":
@@ -496,8 +495,7 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
             continue
         if q is None:
             continue
-        q.sentence_start = sent_start
-        q.sentence = text[sent_start:sent_end].strip()
+        q.sentence_start = sent_start  # its sentence is read from the original text once the spans map back
         results.append(q)
     results.extend(_fractions(text, results, time_spans))
     chars = set(text)  # for the patterns whose start the engine cannot search for: only texts that can hold a match
@@ -578,11 +576,10 @@ def _fractions(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
 
 def _bare_quantity(text: str, s: int, e: int, raw_value: str, raw_unit: str, value: Decimal, unit_code: str,
                    kind: str, qualifier: str = "exact") -> Quantity:
-    """A quantity found outside the number + unit patterns (fractions, words), with its sentence."""
+    """A quantity found outside the number + unit patterns (fractions, words), with its sentence's start."""
     q = Quantity(raw_text=text[s:e], char_start=s, char_end=e, raw_value=raw_value, raw_unit=raw_unit,
                  value=normalise_decimal(value), value_high=None, unit_code=unit_code, qualifier=qualifier, kind=kind)
-    sent_start, sent_end = _sentence_bounds(text, s)
-    q.sentence_start, q.sentence = sent_start, text[sent_start:sent_end].strip()
+    q.sentence_start = _sentence_bounds(text, s)[0]
     return q
 
 

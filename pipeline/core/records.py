@@ -42,14 +42,15 @@ def read_document(data: bytes, source_path: str) -> dict:
     ``original_text`` is the text as decoded when normalising changed it, else None: most files need no
     change, and staging the same text twice was half of what intake wrote."""
     decoded = decode_bytes(data)
-    text = normalise_text(decoded.text)
+    traditional = looks_traditional(decoded.text)  # asked once: it converts a sample of the text
+    text = normalise_text(decoded.text, traditional)
     return {
         "document_id": document_id_for(data),
         "source_path": source_path,
         "encoding": decoded.encoding,
         "original_text": None if text == decoded.text else decoded.text,
         "text": text,
-        "is_traditional": looks_traditional(decoded.text),
+        "is_traditional": traditional,
         "n_bytes": len(data),
         "ingested_at": datetime.now(timezone.utc).replace(tzinfo=None),
     }

@@ -43,7 +43,6 @@ _BOMS = (
 # when several decode the same bytes.
 _CANDIDATES = ("gb18030", "big5", "utf_16_le", "utf_16_be")
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd\ue000-\uf8ff]")
 # The 3,500 most common characters are all in this block; a wrong decoding of
 # GBK as Big5 (or back) produces rare characters, which shows in this ratio.
@@ -197,11 +196,12 @@ def to_simplified(text: str) -> str:
     return "".join(c if len(c := conv(ch)) == 1 else ch for ch in text)
 
 
-def normalise_text(text: str) -> str:
+def normalise_text(text: str, traditional: bool | None = None) -> str:
     """Normalise decoded text for matching: line ends, widths, script.
 
     Full-width ASCII (５２．１７亿元) becomes half-width; traditional Chinese
     becomes simplified. The original is kept by the caller (dim_document).
+    ``traditional``: ``looks_traditional`` of the text, when the caller has it already.
     """
     text = text.replace("\r\n", "\n")
     text = _NEEDS_NORMALISING.sub(_normalise_char, text)
@@ -209,7 +209,9 @@ def normalise_text(text: str) -> str:
     # Only convert text that is written in traditional script: converting
     # simplified text would rewrite names that use a traditional character
     # on purpose (梁崑).
-    return to_simplified(text) if looks_traditional(text) else text
+    if traditional is None:
+        traditional = looks_traditional(text)
+    return to_simplified(text) if traditional else text
 
 
 def looks_traditional(text: str) -> bool:
@@ -219,6 +221,20 @@ def looks_traditional(text: str) -> bool:
     converted = to_simplified(sample)
     if converted == sample:
         return False
-    diffs = sum(map(str.__ne__, sample, converted))  # at least one: the conversion keeps the length
+    diffs = _differences(sample, converted)  # at least one: the conversion keeps the length
     # a simplified text may hold the odd traditional character in a name (梁崑)
-    return diffs > len(_CJK.findall(sample)) / 50
+    return diffs > sum(map(len, _CJK_RUN.findall(sample))) / 50
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # counted by runs: a list of runs, not of characters
+
+
+def _differences(a: str, b: str, block: int = 64) -> int:
+    """Positions where ``a`` and ``b`` (of one length) differ: a simplified text differs from its conversion in
+    a few characters, so blocks are compared whole and only the differing ones character by character."""
+    n = 0
+    for i in range(0, len(a), block):
+        x, y = a[i:i + block], b[i:i + block]
+        if x != y:
+            n += sum(map(str.__ne__, x, y))
+    return n

@@ -9,6 +9,7 @@ import json
 import os
 import time
 from bisect import bisect_left, bisect_right
+from collections import deque
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -49,18 +50,25 @@ def _batches(items: list, size: int = BATCH, context: dg.AssetExecutionContext |
         yield items[i:i + size]
 
 
+# Batches the workers hold beyond the one this process is writing. With one, a commit that checkpoints the
+# staging file (1-3 s on this process's core) left the workers idle once they finished the next batch.
+AHEAD = 2
+
+
 def _overlapped(batches: Iterable[list], start: Callable[[list], Callable[[], list]],
-                finish: Callable[[list, list], None]) -> None:
-    """``finish(batch, results)`` for every batch, where ``start(batch)`` sets the workers on it and returns the
-    wait for its results: this process finishes one batch (writes it) while the workers are on the next."""
-    in_flight = None  # (batch, wait) of the batch the workers are on
+                finish: Callable[[list, list], None], ahead: int = AHEAD) -> None:
+    """``finish(batch, results)`` for every batch, in order, where ``start(batch)`` sets the workers on it and
+    returns the wait for its results: this process finishes one batch (writes it) while the workers are on the
+    next ``ahead`` ones."""
+    in_flight: deque[tuple[list, Callable[[], list]]] = deque()
     for batch in batches:
-        started = start(batch)
-        if in_flight is not None:
-            finish(in_flight[0], in_flight[1]())
-        in_flight = (batch, started)
-    if in_flight is not None:
-        finish(in_flight[0], in_flight[1]())
+        in_flight.append((batch, start(batch)))
+        if len(in_flight) > ahead:
+            done, wait = in_flight.popleft()
+            finish(done, wait())
+    while in_flight:
+        done, wait = in_flight.popleft()
+        finish(done, wait())
 
 
 @dg.asset(
@@ -174,6 +182,10 @@ _ENTITY_ARTICLE_COLUMNS = "article_id, document_id, body, byline_people"
 _FACT_ARTICLE_COLUMNS = ("article_id, document_id, body, segments, published_date, published_date_inferred, "
                          "is_boilerplate")
 _FACT_MENTION_COLUMNS = "entity_key, entity_id, entity_type, name, surface, document_id, article_id, char_start, char_end"
+# relations read the body, its date and where the mentions are: not the segments (a list of structs a row, half
+# the cost of turning the articles into Python rows) nor the mentions' ids
+_RELATION_ARTICLE_COLUMNS = "article_id, document_id, body, published_date"
+_RELATION_MENTION_COLUMNS = "entity_key, entity_type, name, surface, document_id, article_id, char_start, char_end"
 
 
 @contextmanager
@@ -209,13 +221,14 @@ def _read_articles(con, batch: list[str]) -> dict:
                                         "ORDER BY document_id, article_id", params).to_arrow_table()}
 
 
-def _read_articles_and_mentions(con, batch: list[str]) -> dict:
+def _read_articles_and_mentions(con, batch: list[str], articles: str = _FACT_ARTICLE_COLUMNS,
+                                mentions: str = _FACT_MENTION_COLUMNS) -> dict:
     """The articles and the mentions placed in their text (a byline name is not), as the fact stages read them."""
     with _in_batch(con, batch) as (where, params):
         return {
-            "articles": con.execute(f"SELECT {_FACT_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
+            "articles": con.execute(f"SELECT {articles} FROM stg_article WHERE {where} "
                                     "ORDER BY document_id, article_id", params).to_arrow_table(),
-            "mentions": con.execute(f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE {where} "
+            "mentions": con.execute(f"SELECT {mentions} FROM stg_mention WHERE {where} "
                                     "AND char_start IS NOT NULL ORDER BY document_id", params).to_arrow_table()}
 
 
@@ -252,7 +265,8 @@ STAGES = (
     Stage("articles", _read_texts),
     Stage("entities", _read_articles),
     Stage("quantities", _read_articles_and_mentions),
-    Stage("relations", _read_articles_and_mentions),
+    Stage("relations", partial(_read_articles_and_mentions, articles=_RELATION_ARTICLE_COLUMNS,
+                               mentions=_RELATION_MENTION_COLUMNS)),
 )
 STAGE = {s.name: s for s in STAGES}
 
