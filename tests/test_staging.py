@@ -137,8 +137,42 @@ def test_a_batch_reads_the_rows_of_its_documents_whether_or_not_its_range_holds_
         assert STAGE["articles"].read(con, batch)["documents"].column("document_id").to_pylist() == batch
         assert STAGE["entities"].read(con, batch)["articles"].column("article_id").to_pylist() == \
             [f"{d}-{k}" for d in batch for k in (0, 1)]
-        fact = STAGE["relations"].read(con, batch)
+        fact = STAGE["quantities"].read(con, batch)
         assert fact["articles"].column("document_id").to_pylist() == [d for d in batch for _ in (0, 1)]
         assert fact["mentions"].column("document_id").to_pylist() == batch  # the placed mentions only
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT * FROM _batch")  # the sparse batches' id table is gone after the read
+
+
+def test_relations_read_the_articles_their_prefilter_passes_and_find_what_they_would_find_in_all(tmp_path,
+                                                                                              corpus_articles):
+    """The relation stage's read runs the text core's verb prefilter in DuckDB (RE2): it must pass exactly the
+    articles Python's ``may_hold_relation`` passes, and the relations of the articles it leaves out are none."""
+    from pipeline.core.relations import may_hold_relation
+    from pipeline.defs.assets import STAGE
+
+    arts = [a for doc in corpus_articles.values() for a in doc]
+    mentions = [m for doc in corpus_articles.values() for m in stages.entities_of(doc)[0]]
+    con = duckdb.connect(str(tmp_path / "work.duckdb"))
+    staging.ensure_tables(con)
+    docs = sorted({a["document_id"] for a in arts})
+    staging.append(con, "stg_document", [{"document_id": d, "text": ""} for d in docs])
+    staging.append(con, "stg_article", arts)
+    staging.append(con, "stg_mention", mentions)
+    read = STAGE["relations"].read(con, docs)
+    passed = read["articles"].column("article_id").to_pylist()
+    expected = sorted((a["document_id"], a["article_id"]) for a in arts if may_hold_relation(a["body"]))
+    assert sorted(zip(read["articles"].column("document_id").to_pylist(), passed)) == expected
+    assert 0 < len(passed) < len(arts)  # the corpus has articles of both kinds
+    assert set(read["mentions"].column("article_id").to_pylist()) <= set(passed)
+    placed = [m for m in mentions if m["article_id"] in set(passed) and m["char_start"] is not None]
+    assert read["mentions"].num_rows == len(placed)
+    # the relations of the articles read are the relations of them all
+    every = stages.relations_of((arts, stages._by(mentions, "article_id")))[0]
+    tables, errors = stages.run_chunk("relations", (docs, {name: staging.to_ipc(t) for name, t in read.items()}))
+    assert errors == [] and len(every) > 0
+    def by_id(rows):
+        return sorted(rows, key=lambda r: r["relation_id"])
+
+    assert by_id(tables["stg_relation"].to_pylist()) == by_id(staging.to_arrow("stg_relation", every).to_pylist())
+    con.close()

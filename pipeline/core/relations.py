@@ -86,7 +86,8 @@ def _paragraph_topic(text: str, s: int, mentions: list[EntityMention]) -> list[s
 
 # Most sentences sign, meet and visit nothing: one search for a verb every relation needs (a signing verb of
 # AGREEMENT, a meeting verb of MEETING, a VISIT) passes them over; their characters gate the patterns' scans.
-_ANY_VERB = re.compile("|".join((_SIGNING_VERB, _MEETING_VERB.pattern, VISIT.pattern)))
+RELATION_VERBS = "|".join((_SIGNING_VERB, _MEETING_VERB.pattern, VISIT.pattern))  # words only: RE2 reads it too
+_ANY_VERB = re.compile(RELATION_VERBS)
 
 
 def _agreements(text: str, s: int, e: int, mentions: list[EntityMention],

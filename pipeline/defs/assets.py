@@ -22,6 +22,7 @@ import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, report, stages, staging, warehouse
+from ..core.relations import RELATION_VERBS
 from ..parallel import submit_batched
 from .metadata import markdown_table, preview
 from .resources import PipelinePaths
@@ -221,15 +222,35 @@ def _read_articles(con, batch: list[str]) -> dict:
                                         "ORDER BY document_id, article_id", params).to_arrow_table()}
 
 
-def _read_articles_and_mentions(con, batch: list[str], articles: str = _FACT_ARTICLE_COLUMNS,
-                                mentions: str = _FACT_MENTION_COLUMNS) -> dict:
-    """The articles and the mentions placed in their text (a byline name is not), as the fact stages read them."""
+def _read_articles_and_mentions(con, batch: list[str]) -> dict:
+    """The articles and the mentions placed in their text (a byline name is not), as the quantities read them."""
     with _in_batch(con, batch) as (where, params):
         return {
-            "articles": con.execute(f"SELECT {articles} FROM stg_article WHERE {where} "
+            "articles": con.execute(f"SELECT {_FACT_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
                                     "ORDER BY document_id, article_id", params).to_arrow_table(),
-            "mentions": con.execute(f"SELECT {mentions} FROM stg_mention WHERE {where} "
+            "mentions": con.execute(f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE {where} "
                                     "AND char_start IS NOT NULL ORDER BY document_id", params).to_arrow_table()}
+
+
+def _read_relation_inputs(con, batch: list[str]) -> dict:
+    """The articles whose body holds a verb some relation needs, and their mentions: the text core's own
+    prefilter (``RELATION_VERBS``, a plain alternation of words, so DuckDB's RE2 finds what Python's
+    ``re`` finds) run in the scan. Half the articles have none and yield no relation: they are not read,
+    sent to the workers nor turned into Python rows."""
+    verbs = "'" + RELATION_VERBS.replace("'", "''") + "'"
+    with _in_batch(con, batch) as (where, params):
+        articles = con.execute(f"SELECT {_RELATION_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
+                               f"AND regexp_matches(body, {verbs}) ORDER BY document_id, article_id",
+                               params).to_arrow_table()
+        con.register("_relation_articles", articles.select(["article_id"]))
+        try:
+            mentions = con.execute(f"SELECT {_RELATION_MENTION_COLUMNS} FROM stg_mention WHERE {where} "
+                                   "AND char_start IS NOT NULL AND article_id IN "
+                                   "(SELECT article_id FROM _relation_articles) ORDER BY document_id",
+                                   params).to_arrow_table()
+        finally:
+            con.unregister("_relation_articles")
+    return {"articles": articles, "mentions": mentions}
 
 
 def _chunks(batch: list[str], inputs: dict) -> list[tuple[list[str], dict[str, bytes]]]:
@@ -265,8 +286,7 @@ STAGES = (
     Stage("articles", _read_texts),
     Stage("entities", _read_articles),
     Stage("quantities", _read_articles_and_mentions),
-    Stage("relations", partial(_read_articles_and_mentions, articles=_RELATION_ARTICLE_COLUMNS,
-                               mentions=_RELATION_MENTION_COLUMNS)),
+    Stage("relations", _read_relation_inputs),
 )
 STAGE = {s.name: s for s in STAGES}
 
