@@ -44,7 +44,7 @@ def duckdb_config() -> dict[str, str]:
 
 
 def staging_duckdb_config() -> dict[str, str]:
-    """``duckdb_config`` for the staging file, which a text stage appends to in batches of 200 documents:
+    """``duckdb_config`` for the staging file, which a text stage appends to in batches of 400 documents:
     - at DuckDB's default 16 MB of WAL a stage checkpointed every few batches (a quarter of the layout stage's
       writing time went to COMMIT); the file is checkpointed when the stage closes it anyway;
     - one thread: the process holding it reads and writes small batches while the pool's workers use both

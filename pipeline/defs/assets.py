@@ -31,7 +31,10 @@ WRITER_POOL = "warehouse_writer"
 OWNERS = ["team:regional-economy-data"]
 
 
-BATCH = 200  # documents per transaction: bounded memory, and a crash loses at most one batch of work
+# Documents per transaction: bounded memory, and a crash loses only the batches not yet written. 400 rather than 200:
+# half the commits, queries and registrations per stage (the writer's CPU over the text stages at 20,000
+# documents 40.8-42.8 -> 37.9-39.9 s).
+BATCH = 400
 
 
 class IntakeConfig(dg.Config):
