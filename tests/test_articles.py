@@ -121,6 +121,22 @@ def test_a_duration_before_a_comma_is_not_a_dateline():
     assert q.published_date == date(2023, 6, 3) and q.published_date_inferred
 
 
+def test_dateline_clauses_are_the_clauses_before_a_comma_with_a_month_or_day_near_both_ends():
+    import re
+
+    from pipeline.core.articles import dateline_clauses
+
+    text = ("5月8日，本报讯。（记者 张三）1月20日，项目开工。日常工作\n" + "字" * 38 + "月" + "字" * 38 + "，"
+            + "字" * 39 + "月，" + "月" + "字" * 39 + "，10月1日。末尾6月3日")
+    assert dateline_clauses(text) == ["5月8日", "1月20日", "字" * 38 + "月" + "字" * 38]  # 日常工作 ends a line
+    # the pattern it stands for, tried at every position, finds the same clauses in real pages
+    pattern = re.compile(r"(?:^|(?<=[\n。）)，,]))[^\n。）)，,]{0,38}[月日号號][^\n。）)，,]{0,38}(?=[，,])")
+    for prefix in ("000", "001", "002", "003"):
+        page_text = normalise_text(corpus_file(prefix).read_text(encoding="utf-8"))
+        assert dateline_clauses(page_text) == [m.group(0) for m in pattern.finditer(page_text)]
+    assert dateline_clauses(text) == [m.group(0) for m in pattern.finditer(text)]
+
+
 def test_megabyte_line_is_cut_at_clause_ends_and_loses_nothing():
     line = "本报讯 完成投资5亿元，" * 40000
     blocks = repair_layout(line)
