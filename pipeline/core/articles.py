@@ -408,9 +408,10 @@ def dateline_clauses(text: str) -> list[str]:
         end = ends[i] if i < len(ends) else len(text)
         if end == len(text) or text[end] not in "，," or end - start > 2 * _DATELINE_REACH + 1:
             continue
-        # some 月/日/号 of the clause has at most 38 characters before it and at most 38 after it
+        # some 月/日/号 of the clause has at most 38 characters before it and at most 38 after it (a window the
+        # length test above keeps non-empty)
         lo, hi = max(start, end - 1 - _DATELINE_REACH), min(end - 1, start + _DATELINE_REACH)
-        if lo <= hi and _DAY_OR_MONTH.search(text, lo, hi + 1):
+        if _DAY_OR_MONTH.search(text, lo, hi + 1):
             out.append(text[start:end])
     return out
 
