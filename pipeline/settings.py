@@ -45,8 +45,10 @@ def duckdb_config() -> dict[str, str]:
 
 def staging_duckdb_config() -> dict[str, str]:
     """``duckdb_config`` for the staging file, which a text stage appends to in batches of 400 documents:
-    - at DuckDB's default 16 MB of WAL a stage checkpointed every few batches (a quarter of the layout stage's
-      writing time went to COMMIT); the file is checkpointed when the stage closes it anyway;
+    - at DuckDB's default threshold of 16 MB of changes (measured as the write-ahead log they would take; the
+      file is opened without the log, ``staging.connect_without_wal``) a stage checkpointed every few batches
+      (a quarter of the layout stage's writing time went to COMMIT); the file is checkpointed when the stage
+      closes it anyway;
     - one thread: the process holding it reads and writes small batches while the pool's workers use both
       cores, and a second DuckDB thread only competed with them (this process's CPU in the layout stage
       4.0 -> 2.7 s, the stage 6.7 -> 5.9 s at 6,000 documents; intake 5.2 -> 4.7 s)."""

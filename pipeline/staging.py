@@ -87,6 +87,26 @@ PER_DOCUMENT = ("stg_document", "stg_document_meta", "stg_article", "stg_furnitu
                 "stg_entity", "stg_person_role", "stg_quantity", "stg_relation", "stg_stage_done")
 
 
+def connect_without_wal(database: str | Path, config: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB file open to write without its write-ahead log (``RECOVERY_MODE NO_WAL_WRITES``), for the files
+    this pipeline rebuilds rather than recovers: staging, and the candidate warehouse.
+
+    With the log, every row was written twice: to the log at COMMIT, and again, compressed, when the log was
+    checkpointed into the file. Without it a commit stays in memory until the next checkpoint (when the
+    changes reach ``checkpoint_threshold``, at an explicit CHECKPOINT, and when the connection closes), which
+    writes it once. A crash leaves the file as of its last checkpoint, which holds only whole transactions.
+    Appending the entities stage's rows at 20,000 documents: 7.7-8.9 -> 5.3-5.6 s of CPU; building the
+    candidate warehouse: 7.9-14.7 -> 6.7-7.2 s."""
+    con = duckdb.connect(":memory:", config=config)
+    try:
+        con.execute(f"ATTACH '{str(database).replace(chr(39), chr(39) * 2)}' AS db (RECOVERY_MODE NO_WAL_WRITES)")
+        con.execute("USE db")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def lock_for(database: str | Path) -> FileLock:
     """The lock every process holds while it has the staging file open: DuckDB lets one process open a
     file at a time, so partition runs in other processes wait for their turn instead of failing."""

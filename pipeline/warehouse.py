@@ -18,7 +18,7 @@ import duckdb
 
 from .core.reference import reference_dir
 from .settings import SQL_DIR, duckdb_config
-from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS
+from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS, connect_without_wal
 
 # Each model reads staging tables; fact_project_stage also reads fact_entity_mention and the two lexicons,
 # built before it.
@@ -59,11 +59,12 @@ def view_question(name: str) -> str:
 
 
 def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
-    """Materialise every contract table into a fresh ``candidate`` file."""
+    """Materialise every contract table into a fresh ``candidate`` file (no write-ahead log: a crash leaves a
+    partial candidate, which is never published; the CHECKPOINT below writes it all before it is)."""
     for p in (candidate, candidate.with_name(candidate.name + ".wal")):
         if p.exists():
             p.unlink()
-    con = duckdb.connect(str(candidate), config=duckdb_config())
+    con = connect_without_wal(candidate, duckdb_config())
     try:
         con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])

@@ -176,3 +176,57 @@ def test_relations_read_the_articles_their_prefilter_passes_and_find_what_they_w
 
     assert by_id(tables["stg_relation"].to_pylist()) == by_id(staging.to_arrow("stg_relation", every).to_pylist())
     con.close()
+
+
+def test_staging_without_a_log_loses_only_whole_batches_since_its_last_checkpoint(tmp_path):
+    """The staging file is written without DuckDB's write-ahead log. A process killed after committing a
+    batch that no checkpoint wrote leaves the file as of the checkpoint: the lost batch's rows are gone with
+    its done-marks, so its documents are pending again and nothing is staged twice when they are redone."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    path = tmp_path / "work.duckdb"
+    writer = textwrap.dedent(f"""
+        import os
+        from pipeline import stages, staging
+        con = staging.connect_without_wal({str(path)!r}, {{"threads": "1"}})
+        staging.ensure_tables(con)
+
+        def stage_batch(ids):
+            con.execute("BEGIN TRANSACTION")
+            for d in ids:
+                staging.append(con, "stg_document", [{{"document_id": d, "source_path": d + ".txt",
+                                                      "encoding": "utf-8", "text": "昆明市与大理州签约。",
+                                                      "n_bytes": 30}}])
+                meta, articles, furniture, _ = stages.articles_of((d, "本报讯 昆明市与大理州签约。\\n"))
+                staging.append(con, "stg_article", articles)
+            staging.mark_done(con, "articles", ids)
+            con.execute("COMMIT")
+
+        stage_batch(["d1", "d2"])
+        con.execute("CHECKPOINT")
+        stage_batch(["d3"])  # committed, never checkpointed
+        os._exit(0)  # killed: no close, no checkpoint
+    """)
+    subprocess.run([sys.executable, "-c", writer], check=True,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert not path.with_name(path.name + ".wal").exists()
+    con = staging.connect_without_wal(path, {"threads": "1"})
+    try:
+        assert con.execute("SELECT list(document_id ORDER BY document_id) FROM stg_document").fetchone()[0] == ["d1", "d2"]
+        assert con.execute("SELECT DISTINCT document_id FROM stg_article ORDER BY 1").fetchall() == [("d1",), ("d2",)]
+        assert staging.pending(con, "articles") == []
+        # the two documents of the checkpointed batch are done; the lost one can be staged again from scratch
+        staging.append(con, "stg_document", [{"document_id": "d3", "source_path": "d3.txt", "encoding": "utf-8",
+                                              "text": "昆明市", "n_bytes": 9}])
+        assert staging.pending(con, "articles") == ["d3"]
+    finally:
+        con.close()
+    reopened = duckdb.connect(str(path), read_only=True)  # closing wrote it: a plain reader sees it all
+    try:
+        assert reopened.execute("SELECT count(*) FROM stg_document").fetchone()[0] == 3
+    finally:
+        reopened.close()

@@ -14,15 +14,19 @@ class StagingDuckDB(DuckDBResource):
     """The staging database: a DuckDBResource whose connections hold the staging file lock.
 
     Text stages open the file only to read a batch and to append its results, so several runs (the
-    partitions of a backfill, each in its own process) share it, one connection at a time."""
+    partitions of a backfill, each in its own process) share it, one connection at a time.
+
+    Without the write-ahead log (``staging.connect_without_wal``): a crash loses the batches committed since
+    the last checkpoint, each with the done-marks of its documents (one transaction), so the next run redoes
+    exactly those documents. The file is rebuilt from the input folder anyway."""
 
     @contextmanager
     def get_connection(self):
         with staging.lock_for(self.database):
             # as DuckDBResource does, retry a file still held by a process outside the lock (a reader); unlike
             # it, close the connection when the body raises, so the lock is never released with the file open
-            con = backoff(fn=ddb.connect, retry_on=(RuntimeError, ddb.IOException),
-                          kwargs={"database": self.database, "read_only": False,
+            con = backoff(fn=staging.connect_without_wal, retry_on=(RuntimeError, ddb.IOException),
+                          kwargs={"database": self.database,
                                   "config": {"custom_user_agent": "dagster", **self.connection_config}},
                           max_retries=10)
             try:
