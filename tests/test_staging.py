@@ -230,3 +230,60 @@ def test_staging_without_a_log_loses_only_whole_batches_since_its_last_checkpoin
         assert reopened.execute("SELECT count(*) FROM stg_document").fetchone()[0] == 3
     finally:
         reopened.close()
+
+
+def test_a_text_stage_killed_midway_keeps_the_batches_of_its_last_checkpoint(tmp_path):
+    """A text stage checkpoints the staging file every CHECKPOINT_EVERY batches (it has no write-ahead log):
+    killed before its third commit, with a checkpoint every two batches, it keeps the first two batches and
+    their done-marks, and only the later documents are pending."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    path = tmp_path / "work.duckdb"
+    stage_run = textwrap.dedent(f"""
+        import os
+        from contextlib import contextmanager
+        from pipeline import staging
+        from pipeline.defs import assets
+
+        con = staging.connect_without_wal({str(path)!r}, {{"threads": "1"}})
+        staging.ensure_tables(con)
+        text = "本报讯 昆明市与大理州签约。\\n"
+        staging.append(con, "stg_document", [{{"document_id": f"d{{i}}", "source_path": f"d{{i}}.txt",
+                                              "encoding": "utf-8", "text": text, "n_bytes": 40}} for i in range(5)])
+        con.execute("CHECKPOINT")
+
+        class KilledAtThirdCommit:
+            commits = 0
+
+            def execute(self, sql, *args):
+                if sql == "COMMIT":
+                    self.commits += 1
+                    if self.commits == 3:
+                        os._exit(0)  # killed: no commit, no close
+                return con.execute(sql, *args)
+
+            def __getattr__(self, name):
+                return getattr(con, name)
+
+        class Staging:
+            @contextmanager
+            def get_connection(self):
+                yield KilledAtThirdCommit()
+
+        assets._batches.__defaults__ = (1,) + assets._batches.__defaults__[1:]  # a batch per document
+        assets.CHECKPOINT_EVERY = 2
+        assets.run_stage(assets.STAGE["articles"], Staging(), staging.pending(con, "articles"))
+        raise SystemExit("the stage was not killed")
+    """)
+    subprocess.run([sys.executable, "-c", stage_run], check=True,
+                   env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    con = staging.connect_without_wal(path, {"threads": "1"})
+    try:
+        assert staging.pending(con, "articles") == ["d2", "d3", "d4"]
+        assert con.execute("SELECT DISTINCT document_id FROM stg_article ORDER BY 1").fetchall() == [("d0",), ("d1",)]
+    finally:
+        con.close()
