@@ -188,7 +188,8 @@ def test_staging_without_a_log_loses_only_whole_batches_since_its_last_checkpoin
     import textwrap
     from pathlib import Path
 
-    path = tmp_path / "work.duckdb"
+    path = tmp_path / "analyst's files" / "work.duckdb"  # a quote in the path is escaped in the ATTACH
+    path.parent.mkdir()
     writer = textwrap.dedent(f"""
         import os
         from pipeline import stages, staging
