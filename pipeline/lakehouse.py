@@ -23,6 +23,7 @@ from pathlib import Path
 
 import duckdb
 
+from .staging import sql_string
 from .warehouse import TABLE_MODELS, VIEW_MODELS, model_sql
 
 
@@ -62,9 +63,9 @@ def connect_lake(catalog: str, data_path: str, con: duckdb.DuckDBPyConnection | 
     """A connection with the DuckLake catalog attached as ``lake``."""
     con = con or duckdb.connect()
     for name in _catalog_extensions(catalog):
-        con.execute(f"LOAD '{_quote(str(extension_file(name)))}'")
-    options = f"DATA_PATH '{_quote(data_path)}'" + (", READ_ONLY" if read_only else "")
-    con.execute(f"ATTACH 'ducklake:{_quote(catalog)}' AS lake ({options})")
+        con.execute(f"LOAD '{sql_string(extension_file(name))}'")
+    options = f"DATA_PATH '{sql_string(data_path)}'" + (", READ_ONLY" if read_only else "")
+    con.execute(f"ATTACH 'ducklake:{sql_string(catalog)}' AS lake ({options})")
     return con
 
 
@@ -77,7 +78,7 @@ def publish_to_ducklake(candidate: Path, catalog: str, data_path: str) -> dict[s
     con = duckdb.connect()
     try:
         connect_lake(catalog, data_path, con)
-        con.execute(f"ATTACH '{_quote(str(candidate))}' AS candidate (READ_ONLY)")
+        con.execute(f"ATTACH '{sql_string(candidate)}' AS candidate (READ_ONLY)")
         con.execute("USE lake")
         con.execute("BEGIN TRANSACTION")
         for table in TABLE_MODELS:  # identifiers are our own constants, never document text
@@ -101,7 +102,3 @@ def _sqlite_wal(path: Path) -> None:
         con.execute("PRAGMA journal_mode=WAL")
     finally:
         con.close()
-
-
-def _quote(s: str) -> str:
-    return s.replace("'", "''")

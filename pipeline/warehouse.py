@@ -18,7 +18,7 @@ import duckdb
 
 from .core.reference import reference_dir
 from .settings import SQL_DIR, duckdb_config
-from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS, connect_without_wal
+from .staging import PER_DOCUMENT as STAGING_PER_DOCUMENT, SCHEMAS, connect_without_wal, sql_string
 
 # Each model reads staging tables; fact_project_stage also reads fact_entity_mention and the two lexicons,
 # built before it.
@@ -66,7 +66,7 @@ def build_candidate(work_db: Path, candidate: Path) -> dict[str, int]:
             p.unlink()
     con = connect_without_wal(candidate, duckdb_config())
     try:
-        con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
+        con.execute(f"ATTACH '{sql_string(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
         for name in TABLE_MODELS:
             con.execute(model_sql(name))
@@ -237,7 +237,7 @@ def update_candidate(published: Path, work_db: Path, candidate: Path, standby: P
     two."""
     con, base = _open_candidate_base(published, candidate, standby, code)
     try:
-        con.execute(f"ATTACH '{_sql_path(work_db)}' AS work (READ_ONLY)")
+        con.execute(f"ATTACH '{sql_string(work_db)}' AS work (READ_ONLY)")
         con.execute("SET VARIABLE reference_dir = ?", [str(reference_dir())])
         # documents to drop: gone from staging, or whose row differs (a renamed file keeps its content hash)
         con.execute("""CREATE TEMP TABLE _old_docs AS
@@ -333,11 +333,6 @@ def _retire(warehouse: Path, record: Path, standby: Path) -> tuple[Path, Fingerp
     except OSError:  # no hard links on this filesystem: publish without a standby
         return None
     return link, fingerprint
-
-
-def _sql_path(p: Path) -> str:
-    # paths are ours, not document text; quote defensively anyway
-    return str(p).replace("'", "''")
 
 
 # --- data-quality checks ---------------------------------------------------

@@ -247,10 +247,10 @@ def _read_relation_inputs(con, batch: list[str]) -> dict:
     prefilter (``RELATION_VERBS``, a plain alternation of words, so DuckDB's RE2 finds what Python's
     ``re`` finds) run in the scan. Half the articles have none and yield no relation: they are not read,
     sent to the workers nor turned into Python rows."""
-    verbs = "'" + RELATION_VERBS.replace("'", "''") + "'"
     with _in_batch(con, batch) as (where, params):
         articles = con.execute(f"SELECT {_RELATION_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
-                               f"AND regexp_matches(body, {verbs}) ORDER BY document_id, article_id",
+                               f"AND regexp_matches(body, '{staging.sql_string(RELATION_VERBS)}') "
+                               "ORDER BY document_id, article_id",
                                params).to_arrow_table()
         con.register("_relation_articles", articles.select(["article_id"]))
         try:
