@@ -44,6 +44,15 @@ def pool() -> ProcessPoolExecutor:
     return _POOL
 
 
+def release() -> None:
+    """Stop the workers, if any: each holds the gazetteer, the dictionaries and the automata (about 450 MB), of
+    no use once a run has no more text to extract. A later stage that needs them starts new ones."""
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(wait=True)
+        _POOL = None
+
+
 def _apply(func: Callable[[T], R], chunk: list[T]) -> list[R]:
     return [func(x) for x in chunk]
 

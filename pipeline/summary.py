@@ -11,7 +11,7 @@ from . import settings
 
 
 def summary(path) -> str:
-    con = duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(str(path), read_only=True, config=settings.duckdb_config())
     try:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         lines = [

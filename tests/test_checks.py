@@ -90,3 +90,13 @@ def test_checks_skip_only_the_published_file_as_it_passed_them(tmp_path):
     with duckdb.connect(str(published)) as con:  # changed by someone else after its publication
         con.execute("DELETE FROM dim_article WHERE article_id = 'a-001'")
     assert not paths.published_as_checked()
+
+
+def test_checks_run_within_the_pipelines_memory_bound(tmp_path, monkeypatch):
+    """The checks join every article body with its spans: DuckDB's own default pool (80% of RAM) let that
+    grow with the corpus, so they run on the bounded pool the build uses."""
+    db = _db(tmp_path / "w.duckdb")
+    monkeypatch.setenv("PIPELINE_DUCKDB_MEMORY", "300MB")
+    limit = warehouse.Check("limit", "the connection's memory limit", "SELECT current_setting('memory_limit') AS m")
+    [(_, n, rows)] = warehouse.run_checks(db, [limit])
+    assert rows == [("286.1 MiB",)]  # 300 MB as DuckDB prints it; its default here would be ~19 GiB
