@@ -62,7 +62,8 @@ def staging_duckdb_config() -> dict[str, str]:
       4.0 -> 2.7 s, the stage 6.7 -> 5.9 s at 6,000 documents; intake 5.2 -> 4.7 s);
     - a buffer pool of its own, ``PIPELINE_STAGING_MEMORY`` (default 512 MB): the process only reads a batch
       and appends one, and with the build's 1 GB it kept that much of cached blocks through the text stages,
-      beside the workers (its peak 1,169 -> 919 MB at 20,000 documents; the layout stage, which faulted in
-      fresh pages for its long texts, 14.1 -> 12.9 s, the other stages within noise)."""
+      beside the workers: its peak 1,169 -> 919 MB at 20,000 documents, 1,390 -> 920 MB at 60,000. The
+      stages' times are the same at 20,000 documents; at 60,000 the layout stage takes 3-4 s more (43-46 ->
+      48-50 s), as its batches (by id) read texts the intake stored by path, from every block of the file."""
     return _buffer_pool(os.environ.get("PIPELINE_STAGING_MEMORY", "512MB")) | {"checkpoint_threshold": "256MB",
                                                                               "threads": "1"}

@@ -23,7 +23,6 @@ from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, parallel, report, stages, staging, warehouse
 from ..core.relations import RELATION_VERBS
-from ..parallel import submit_batched
 from .metadata import markdown_table, preview
 from .resources import PipelinePaths
 
@@ -151,8 +150,8 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
         # Decoding is most of intake's time: both cores, and this process records one batch while the
         # workers decode the next.
         _overlapped(_batches(todo, context=context, what="files"),
-                    lambda batch: submit_batched(intake.read_input_task,
-                                                 [(p, sp, st) for p, sp, st, problem in batch if not problem]),
+                    lambda batch: parallel.submit_batched(intake.read_input_task,
+                                                          [(p, sp, st) for p, sp, st, problem in batch if not problem]),
                     load)
         used = {r[0] for r in con.execute("SELECT DISTINCT document_id FROM stg_file").fetchall()}
         gone = [d for d in set(superseded) if d not in used]
@@ -345,8 +344,8 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
         with connection() as con:
             chunks = _chunks(batch, stage.read(con, batch))
         # a few documents (a refresh's new file) stay in this process: starting workers costs more
-        return submit_batched(partial(stages.run_chunk, stage.name), chunks, min_parallel=40 // stages.CHUNK,
-                              chunksize=1)
+        return parallel.submit_batched(partial(stages.run_chunk, stage.name), chunks,
+                                       min_parallel=40 // stages.CHUNK, chunksize=1)
 
     _overlapped(_batches(todo, context=context), start, write)
     return added, errors
