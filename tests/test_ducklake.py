@@ -5,7 +5,7 @@ import duckdb
 
 from conftest import DOCUMENTS
 from refresh_helpers import TABLES, Env
-from pipeline.lakehouse import connect_lake
+from pipeline.lakehouse import PARQUET_ROW_GROUP_ROWS, connect_lake
 
 
 def _lake_counts(catalog: str, data: str) -> dict[str, int]:
@@ -48,5 +48,8 @@ def test_refresh_publishes_the_checked_tables_into_ducklake(tmp_path):
         assert by_view == env.query("SELECT count(*) FROM v_quantity")[0][0] > 0
         snapshots = con.execute("SELECT count(*) FROM ducklake_snapshots('lake')").fetchone()[0]
         assert snapshots >= 3  # creation plus one per refresh: history kept for time travel
+        # row groups small enough that writing one stays within the memory bound (DuckLake's default: 122,880)
+        size = con.execute("SELECT value FROM lake.options() WHERE option_name = 'parquet_row_group_size'").fetchone()
+        assert size == (str(PARQUET_ROW_GROUP_ROWS),)
     finally:
         con.close()
