@@ -219,3 +219,38 @@ def test_financial_multiplier_after_arabic_and_comparative_cues():
 def test_word_forms_of_quantities(text, expected):
     got = [(q.raw_text, q.value, q.value_high, q.unit_code) for q in parse_quantities(text, REF)]
     assert got == expected
+
+
+def test_a_clause_starts_after_the_last_delimiter_before_the_position():
+    from pipeline.core.quantities import clause_start
+
+    text = "今年以来，全市规上工业增加值增长8.5%，其中高技术产业增长12%"
+    pos = text.index("12%")
+    assert text[clause_start(text, pos, 0, "，,"):pos] == "其中高技术产业增长"
+    assert clause_start(text, text.index("8.5%"), 0, "，,") == text.index("全市")
+    assert clause_start(text, 3, 0, "，,") == 0  # no delimiter before the position: the floor
+    floor = text.index("高技术")
+    assert clause_start(text, pos, floor, "，,") == floor  # never before the floor
+
+
+def test_the_mentions_in_a_window_are_those_a_pass_over_all_of_them_finds(corpus_articles):
+    """The quantities' subject rule takes an article's mentions inside a sentence or clause by a bisect in
+    their starts: the same mentions, in the same relative order, as a pass over all of them."""
+    from pipeline.core import records
+    from pipeline.core.text import SENTENCE_END
+
+    windows = 0
+    for arts in corpus_articles.values():
+        for art in arts:
+            mentions, _ = records.extract_entities(art)
+            spans = [m for m in mentions if m["char_start"] is not None]
+            by_start = records._SpansByStart(spans)
+            body = art["body"]
+            cuts = [0] + [m.end() for m in SENTENCE_END.finditer(body)] + [len(body)]
+            for lo, hi in zip(cuts, cuts[1:]):
+                for start, end in ((lo, hi), (lo, (lo + hi) // 2), ((lo + hi) // 2, hi)):
+                    every = [m for m in spans if start <= m["char_start"] and m["char_end"] <= end]
+                    found = by_start.within(start, end)
+                    assert found == sorted(every, key=lambda m: m["char_start"])  # a stable sort of the pass
+                    windows += bool(every)
+    assert windows > 100

@@ -38,6 +38,10 @@ def test_necessary_strings_of_a_pattern():
     assert [m.span() for _, m in gated.finditer("去年春节。国庆。今年国庆节")] == [(2, 4), (8, 13)]
     # a segment with the characters of a name but not the name is not scanned
     assert [mask for *_, mask in gated._segments("春季\n节日\n过春节")] == [0, 0, 1]
+    # pattern by pattern, each over the runs of segments that can hold it, in text order
+    two = GatedPatterns([re.compile("春节"), re.compile("国庆")], separators="。\n")
+    text = "春节。春节前后。国庆\n春节"
+    assert [(k, m.span()) for k, m in two.finditer(text)] == [(0, (0, 2)), (0, (3, 5)), (0, (11, 13)), (1, (8, 10))]
 
 
 def test_gated_scan_finds_every_match_of_every_time_atom_in_the_corpus():

@@ -194,3 +194,19 @@ def test_times_on_lines_are_the_whole_texts_times_on_those_lines(path):
     assert whole, "the chosen lines hold times"
     assert sorted(alone, key=lambda t: t.char_start) == whole
     assert find_times_on_lines(text, REF, []) == []
+
+
+@pytest.mark.parametrize("path", sorted(DOCUMENTS.glob("*.txt")), ids=lambda p: p.name[:12])
+def test_times_of_a_compacted_text_are_what_find_times_gives_it(path):
+    """The quantities' parser compacts an article once and asks for its times without compacting it again:
+    the same expressions, spans indexing the compacted text. (Spaced text too: 2021 年 1 至 10 月.)"""
+    from pipeline.core.numbers import compact
+    from pipeline.core.timex import find_times_in_compact
+
+    text = normalise_text(path.read_text(encoding="utf-8")) + "\n2021 年 1 至 10 月，全市 GDP 增长 5%"
+    ctext, _ = compact(text)
+    assert compact(ctext)[0] == ctext  # compacting is idempotent: nothing left to drop
+    times = find_times_in_compact(ctext, REF)
+    assert times == find_times(ctext, REF)
+    assert "2021年1至10月" in [t.raw_text for t in times]
+    assert len(times) > 5

@@ -195,7 +195,15 @@ _REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场")
 
 def _region_candidates(text: str) -> list[tuple[int, int, str, RegionPayload]]:
     """Every gazetteer surface found in the text, overlapping ones included, with ``_region_automaton``'s payload."""
-    return sorted(find_all(_region_automaton(), text))  # type: ignore[arg-type]
+    automaton = _region_automaton()
+    words, payloads = automaton.words, automaton.payloads
+    found = [(s, e, words[k], payloads[k]) for k, s, e in automaton.find_indexes(text)]
+    found.sort(key=_span_of)  # a span holds one word, so (start, end) orders them as the whole tuples would
+    return found  # type: ignore[return-value]
+
+
+def _span_of(match: tuple) -> tuple[int, int]:
+    return match[0], match[1]
 
 
 def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> int:
@@ -421,11 +429,11 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     # never cut inside a known park or body (中|国(云南)自由贸易试验区, past the length limit) or a park term
     # (自|贸试验区 → 自贸试验区)
     lo = max(0, start - 24)
-    start = min([lo + ks for ks, ke, _, _ in find_all(_lexicon_automaton(), text[lo:suffix_start])
+    start = min([lo + ks for _, ks, ke in _lexicon_automaton().find_indexes(text[lo:suffix_start])
                  if lo + ks < start < lo + ke], default=start)
     # a park term written across the start moves it back; only a text holding one near the start is asked
     automaton, longest = _abbreviation_automaton()
-    if find_all(automaton, text[max(0, start - longest + 1):start + longest - 1]):
+    if automaton.find_indexes(text[max(0, start - longest + 1):start + longest - 1]):
         for short, full in _abbreviations():
             for term in (short, full):
                 k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
@@ -439,16 +447,16 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
 def _last_boundary_end(prefix: str) -> int:
     """End of the last boundary word in ``prefix`` (与, 位于, 推动 …). A one-character one counts only where
     the segmentation makes it a word of its own: 为 in 与|华为 and 同 in 北京|同仁堂 are name characters."""
-    found = find_all(_boundary_automaton(), prefix)
-    bounds = word_boundaries(prefix) if any(e - s == 1 for s, e, _, _ in found) else set()
-    return max((e for s, e, _, _ in found if e - s > 1 or (s in bounds and e in bounds)), default=0)
+    found = _boundary_automaton().find_indexes(prefix)
+    bounds = word_boundaries(prefix) if any(e - s == 1 for _, s, e in found) else set()
+    return max((e for _, s, e in found if e - s > 1 or (s in bounds and e in bounds)), default=0)
 
 
 def _is_proper(prefix: str) -> bool:
     """Whether a name's prefix names something (a place, a brand) rather than a kind."""
     if not prefix:
         return False
-    if find_all(_park_automaton(), prefix):
+    if _park_automaton().find_indexes(prefix):
         return True
     if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
         return True

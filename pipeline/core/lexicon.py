@@ -88,6 +88,10 @@ class Automaton:
     def payloads(self) -> list[object]:
         return self._payloads
 
+    @property
+    def words(self) -> list[str]:
+        return self._words
+
 
 def _by_end_longest_first(match: tuple[int, int, str, object]) -> tuple[int, int]:
     return match[1], match[0]

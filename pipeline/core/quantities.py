@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from . import lexicon
 from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
-from .timex import TimeExpr, find_times
+from .timex import TimeExpr, find_times_in_compact
 from .regex_gate import finditer_gated
 from .segmenter import word_freq
 from .spans import select_disjoint
@@ -179,8 +179,15 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
     return start, end
 
 
-def _clause_start(text: str, pos: int, floor: int, delimiters: str) -> int:
-    return max(floor, max(text.rfind(ch, floor, pos) for ch in delimiters) + 1)
+def clause_start(text: str, pos: int, floor: int, delimiters: str) -> int:
+    """Where the clause that ``pos`` is in starts: after the last of ``delimiters`` in [floor, pos), else floor.
+    (A loop, not max() over a generator: this runs for every quantity, several times.)"""
+    last = -1
+    for ch in delimiters:
+        k = text.rfind(ch, floor, pos)
+        if k > last:
+            last = k
+    return last + 1 if last >= floor else floor
 
 
 def _inside_short_quote(text: str, start: int, end: int, sent_start: int) -> bool:
@@ -425,7 +432,7 @@ def parse_quantities(text: str, reference_date: date | None = None, times: list[
     that ``text[char_start:char_end] == raw_text``.
     """
     ctext, cmap = compact(text)
-    ctimes = find_times(ctext, reference_date)
+    ctimes = find_times_in_compact(ctext, reference_date)
     results = _extract(ctext, ctimes)
     _distribute_qualifiers(ctext, results)
     for q in results:
@@ -834,7 +841,7 @@ def _counted(text: str, num_start: int, end: int) -> str:
 
 def _apply_context_units(text: str, q: Quantity) -> None:
     before = text[max(q.sentence_start, q.char_start - 12):q.char_start]
-    clause = text[_clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
+    clause = text[clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
     if q.kind == "money" and ("亩均" in clause or "每亩" in before):
         q.unit_code, q.kind = "CNY/mu", "intensity"
     if q.kind == "mass" and re.search(r"(?:年产|年产能|年生产|每年生产|年处理|年加工)[^，。；]*$", before):
@@ -904,7 +911,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
     cut = min([i for ch in _CLAUSE_END + "、" if (i := after.find(ch)) >= 0] or [len(after)])
     after = after[:cut]
     if q.kind in ("percent", "percentage_points"):
-        before = text[_clause_start(text, q.char_start, q.sentence_start, "，,；;、"):q.char_start]
+        before = text[clause_start(text, q.char_start, q.sentence_start, "，,；;、"):q.char_start]
         if "同比" in before or "比上年" in before or "较上年" in before or "比去年" in before:
             q.comparison = "yoy"
         if after.startswith("的") or re.search(r"(?:^|[^增])占[^，。；]*$", before):
@@ -920,7 +927,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
                     break
     if metric is None:
         for delims in ("、，,；;：:", "，,；;：:"):
-            start = _clause_start(text, q.char_start, q.sentence_start, delims)
+            start = clause_start(text, q.char_start, q.sentence_start, delims)
             trig = _nearest_trigger(text[start:q.char_start], applies)
             if trig:
                 metric = trig.metric_code
@@ -948,7 +955,7 @@ def _assign_metric(text: str, q: Quantity) -> None:
     if q.kind == "length":
         metric = "length"
     q.metric_code = metric
-    if "同比" in text[_clause_start(text, q.char_start, q.sentence_start, "，,；;"):q.char_start]:
+    if "同比" in text[clause_start(text, q.char_start, q.sentence_start, "，,；;"):q.char_start]:
         q.comparison = "yoy"
 
 
@@ -971,8 +978,8 @@ def _cues_in(window: str) -> list[tuple[int, str]]:
 
 
 def _assign_status(text: str, q: Quantity) -> None:
-    clause_start = _clause_start(text, q.char_start, q.sentence_start, "，,；;")
-    clause = text[clause_start:q.char_start]
+    opens = clause_start(text, q.char_start, q.sentence_start, "，,；;")
+    clause = text[opens:q.char_start]
     cues = [(i, s) for i, s in _cues_in(clause) if not _false_cue(clause, i)]
     modal = [s for _, s in cues if s != "actual"]
     if modal:
@@ -981,7 +988,7 @@ def _assign_status(text: str, q: Quantity) -> None:
     if any(s == "actual" for _, s in cues):
         q.status = "actual"
         return
-    sentence_before = text[q.sentence_start:clause_start]
+    sentence_before = text[q.sentence_start:opens]
     before = [(i, s) for i, s in _cues_in(sentence_before) if not _false_cue(sentence_before, i)]
     modal = [s for _, s in before if s != "actual"]
     # 力争引进…，实现产值突破1000亿元: a bare 实现 after a target clause is part of the target

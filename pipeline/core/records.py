@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 
 from .articles import segment_page
 from .entities import EntityMention, find_entities
-from .quantities import Quantity, parse_quantities
+from .quantities import Quantity, clause_start, parse_quantities
 from .relations import event_date, find_relations, may_hold_relation
 from .text import SENTENCE_END, SENTENCE_ENDS, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
@@ -220,9 +220,10 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
     spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in _SUBJECT_TYPES]
     title_end = max((seg["end"] for seg in article["segments"] if seg["kind"] in ("title", "kicker", "subtitle")), default=0)
     main = _main_subject(spans, title_end)
+    by_start = _SpansByStart(spans)
     rows = []
     for q in quantities:
-        subject = _subject(body, q, spans) or main
+        subject = _subject(body, q, by_start) or main
         rows.append(_quantity_row(article, q, subject, bool(article.get("published_date_inferred"))))
     return rows
 
@@ -257,9 +258,29 @@ def _rank(m: dict) -> int:
     return 0 if m["entity_type"] == "organization" else 1
 
 
-def _topic(body: str, start: int, end: int, spans: list[dict]) -> dict | None:
+class _SpansByStart:
+    """An article's mention spans in the order of their starts (a stable sort: equal starts keep their order),
+    to take those inside a window by a bisect rather than a pass over all of them for every quantity."""
+
+    __slots__ = ("spans", "starts")
+
+    def __init__(self, spans: list[dict]):
+        self.spans = sorted(spans, key=_start_of)
+        self.starts = [m["char_start"] for m in self.spans]
+
+    def within(self, start: int, end: int) -> list[dict]:
+        lo = bisect_left(self.starts, start)
+        hi = bisect_right(self.starts, end, lo)
+        return [m for m in self.spans[lo:hi] if m["char_end"] <= end]
+
+
+def _start_of(m: dict) -> int:
+    return m["char_start"]
+
+
+def _topic(body: str, start: int, end: int, spans: _SpansByStart) -> dict | None:
     """The entity a sentence is about: its first mention that is not a place something happens in."""
-    cands = _outermost([m for m in spans if start <= m["char_start"] and m["char_end"] <= end])
+    cands = _outermost(spans.within(start, end))
     cands = [m for m in cands if not _is_locative(body, m)]
     if not cands:
         return None
@@ -281,22 +302,22 @@ _TIME_LEAD = re.compile(r"(?:\s|今年|去年|上年|本年|全年|年内|前?[�
                         r"以来|截至|截止|目前|其中|同期|此外|另外)*")
 
 
-def _subject(body: str, q: Quantity, spans: list[dict]) -> dict | None:
+def _subject(body: str, q: Quantity, spans: _SpansByStart) -> dict | None:
     sent_start = q.sentence_start
     topic = _topic(body, sent_start, q.char_start, spans)
     if topic is not None:
         # an entity opening the quantity's own clause beats the sentence topic
-        clause_start = max(sent_start, max(body.rfind(ch, sent_start, q.char_start) for ch in "，,；;") + 1)
-        clause = _topic(body, clause_start, q.char_start, spans)
+        opens = clause_start(body, q.char_start, sent_start, "，,；;")
+        clause = _topic(body, opens, q.char_start, spans)
         if clause is not None and _rank(clause) >= _rank(topic) and (
-                clause["char_start"] - clause_start <= 2 or _TIME_LEAD.fullmatch(body[clause_start:clause["char_start"]])):
+                clause["char_start"] - opens <= 2 or _TIME_LEAD.fullmatch(body[opens:clause["char_start"]])):
             return clause
         return topic
     # an earlier sentence of the same paragraph: its topic carries over
     para_start = body.rfind("\n", 0, sent_start) + 1
     pos = sent_start
     while pos > para_start:
-        prev_start = max(para_start, max(body.rfind(ch, para_start, pos - 1) for ch in SENTENCE_ENDS) + 1)
+        prev_start = clause_start(body, pos - 1, para_start, SENTENCE_ENDS)
         t = _topic(body, prev_start, pos, spans)
         if t is not None and _rank(t) > 0:
             return t

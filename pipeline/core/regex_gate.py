@@ -156,6 +156,7 @@ class GatedPatterns:
         # made a string and a hash of every Chinese character: a third of the time of a gated scan)
         self._members = build_automaton(member_bits)
         self._masks = [sum(bit[s] for s in g) for g in gates]
+        self._passing_cache: dict[int, tuple[int, ...]] = {}
         self._separator = re.compile("[" + re.escape(separators) + "]")
 
     def _segments(self, text: str) -> list[tuple[int, int, int]]:
@@ -177,20 +178,30 @@ class GatedPatterns:
                 masks[k] |= bits[member]
         return list(zip(starts, ends, masks))
 
+    def _passing(self, bits: int) -> tuple[int, ...]:
+        """The patterns a segment whose characters and words set ``bits`` can hold matches of (cached: segments
+        of news text make few distinct masks)."""
+        found = self._passing_cache.get(bits)
+        if found is None:
+            found = tuple(k for k, mask in enumerate(self._masks) if bits & mask == mask)
+            if len(self._passing_cache) >= 4096:
+                self._passing_cache.clear()
+            self._passing_cache[bits] = found
+        return found
+
     def finditer(self, text: str):
         """(pattern index, match) for every match of every pattern, pattern by pattern."""
-        segments = self._segments(text)
-        for k, (pattern, mask) in enumerate(zip(self.patterns, self._masks)):
-            start = end = -1
-            for s, e, bits in segments:
-                if bits & mask == mask:
-                    if start < 0:
-                        start = s
-                    end = e
-                elif start >= 0:
-                    for m in pattern.finditer(text, start, end):
-                        yield k, m
-                    start = -1
-            if start >= 0:
+        runs: dict[int, list[list[int]]] = {}  # pattern → [start, end] of each run of segments it may match in
+        last: dict[int, int] = {}  # pattern → the index of the last segment it was run over
+        for i, (s, e, bits) in enumerate(self._segments(text)):
+            for k in self._passing(bits):
+                if last.get(k) == i - 1:
+                    runs[k][-1][1] = e
+                else:
+                    runs.setdefault(k, []).append([s, e])
+                last[k] = i
+        for k in sorted(runs):
+            pattern = self.patterns[k]
+            for start, end in runs[k]:
                 for m in pattern.finditer(text, start, end):
                     yield k, m
