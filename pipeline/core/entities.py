@@ -15,7 +15,8 @@ from rapidfuzz.distance import Levenshtein
 from . import gazetteer
 from .lexicon import Automaton, build_automaton, find_all
 from .reference import load_csv
-from .segmenter import dictionary_freq, word_boundaries
+from .jionlp_data import all_surnames, surnames
+from .segmenter import dictionary_freq, pos_cut, word_boundaries, word_freq
 from .spans import DisjointSpans, select_disjoint
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -50,8 +51,6 @@ def _common_word(word: str, threshold: int = 50) -> bool:
 
 @lru_cache(maxsize=1)
 def _surnames() -> str:
-    from .jionlp_data import surnames
-
     return surnames()
 
 
@@ -263,8 +262,6 @@ def _word_boundary_ok(text: str, s: int, e: int) -> bool:
 
 
 def _tagged_place(word: str) -> bool:
-    from .segmenter import pos_cut
-
     tokens = pos_cut(word)
     return len(tokens) == 1 and tokens[0][1] == "ns"
 
@@ -380,8 +377,6 @@ _FUNCTION_VERBS = set("是有到让使给由将对把被向来去要会")
 
 def _pos_trim(prefix: str, allow_verbs: bool, company: bool = False) -> int:
     """Offset in ``prefix`` after the last word that cannot be part of a name."""
-    from .segmenter import pos_cut, word_freq
-
     cut = 0
     pos = 0
     tokens = pos_cut(prefix)
@@ -460,8 +455,6 @@ def _is_proper(prefix: str) -> bool:
         return True
     if any(len(w) >= 2 and not _common_word(w, 5) for _, _, w, _ in find_all(_region_automaton(), prefix)):
         return True
-    from .segmenter import pos_cut
-
     if any(flag in ("ns", "nr", "nt", "nz", "nrt", "j") and len(w) >= 2 for w, flag in pos_cut(prefix)):
         return True
     # an out-of-vocabulary stretch of two or more characters is a proper name
@@ -483,8 +476,6 @@ _LEVEL_BODY = re.compile(r"[省市县区州乡镇]?(?:委|政府|人大|政协|�
 
 
 def _starts_with_adjective(prefix: str) -> bool:
-    from .segmenter import pos_cut
-
     tokens = pos_cut(prefix) if prefix else []
     return bool(tokens) and tokens[0][1] in ("a", "ad", "an", "b") and len(tokens[0][0]) >= 2 and tokens[0][0] not in ("国家级", "省级")
 
@@ -547,7 +538,8 @@ def find_named(text: str) -> list[EntityMention]:
     return _split_coordinated(_dedupe_nested(out))
 
 
-_COORDINATED = re.compile(r"^([省市县区州])委\1?政府$|^([省市县区州])([省市县区州])(党委|委)(政府)?$")
+_BODY_PAIR = re.compile(r"([省市县区州])委\1政府")  # 省委省政府
+_COLLECTIVE_BODIES = re.compile(r"[省市县区州]{2}(?:党委|委)(?:政府)?")  # 省市党委政府
 
 
 def _split_coordinated(ms: list[EntityMention]) -> list[EntityMention]:
@@ -555,12 +547,12 @@ def _split_coordinated(ms: list[EntityMention]) -> list[EntityMention]:
     out = []
     for m in ms:
         name = m.surface
-        if m.entity_type == "organization" and re.fullmatch(r"([省市县区州])委\1政府", name):
+        if m.entity_type == "organization" and _BODY_PAIR.fullmatch(name):
             k = name.index("委") + 1
             out.append(EntityMention(name[:k], m.char_start, m.char_start + k, "organization", "", name[:k]))
             out.append(EntityMention(name[k:], m.char_start + k, m.char_end, "organization", "", name[k:]))
             continue
-        if m.entity_type == "organization" and re.fullmatch(r"[省市县区州]{2}(?:党委|委)(?:政府)?", name):
+        if m.entity_type == "organization" and _COLLECTIVE_BODIES.fullmatch(name):
             continue  # 省市党委政府: a collective reference, no single body
         out.append(m)
     return out
@@ -603,8 +595,6 @@ def _projects(text: str) -> list[EntityMention]:
         if owner and owner[-1].end() < s - 1:
             start = owner[-1].end()  # 浙江交通集团|甬台温改扩建宁波南段项目: the owner is a company
         prefix = text[start:s]
-        from .segmenter import pos_cut
-
         tokens = pos_cut(prefix) if prefix else []
         # 开展XX项目 at a clause start is a verb phrase; after a governing word (落地|共享单车项目)
         # the leading verb is part of the object's name
@@ -671,9 +661,6 @@ def _looks_like_name(name: str, after_title: bool = False) -> bool:
     surname list, ambiguous characters included."""
     if name in _titles():
         return False
-    from .jionlp_data import all_surnames
-    from .segmenter import pos_cut
-
     tokens = pos_cut(name)
     if len(tokens) > 1 and any(w in _titles() for w, _ in tokens):
         return False  # 书记处|书记: the tail of a title chain, not a name
@@ -763,8 +750,8 @@ def person_mentions(text: str, names: set[str]) -> list[EntityMention]:
     """Every occurrence of already known person names."""
     out = []
     for name in names:
-        for m in re.finditer(re.escape(name), text):
-            out.append(EntityMention(name, m.start(), m.end(), "person", f"person:{name}", name))
+        for k in _find_all_str(text, name):
+            out.append(EntityMention(name, k, k + len(name), "person", f"person:{name}", name))
     return out
 
 
@@ -811,6 +798,7 @@ def _canonical_key(entity_type: str, name: str) -> str:
 
 
 _BARE_BODIES = ("党工委", "党委", "管委会", "工委", "党组", "纪委")
+_LEVEL_AND_BARE_BODY = re.compile(r"[区县市省州](?:" + "|".join(_BARE_BODIES) + ")")  # 市委, 区管委会
 _SOURCE_AT_END = re.compile(r"[(（]([\u4e00-\u9fff]{2,8})[)）]\s*$", re.M)
 
 
@@ -818,7 +806,7 @@ def _resolve_short_bodies(mentions: list[EntityMention]) -> None:
     """管委会 → 滇中新区管委会: a bare body name takes the nearest full form the article uses."""
     bodies = [m for m in mentions if m.entity_type == "organization"]
     for m in bodies:
-        if m.surface not in _BARE_BODIES and not re.fullmatch(r"[区县市省州]" + "(?:" + "|".join(_BARE_BODIES) + ")", m.surface):
+        if m.surface not in _BARE_BODIES and not _LEVEL_AND_BARE_BODY.fullmatch(m.surface):
             continue
         bare = m.surface.lstrip("区县市省州")
         full = [o for o in bodies if o is not m and o.surface.endswith(bare) and len(o.surface) > len(m.surface)

@@ -12,9 +12,11 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import lru_cache
 
-from .articles import segment_page
-from .entities import EntityMention, find_entities
+from . import gazetteer
+from .articles import _roles, segment_page
+from .entities import EntityMention, _title_re, find_entities
 from .quantities import Quantity, clause_start, parse_quantities
+from .numbers import decimal_to_json
 from .relations import event_date, find_relations, may_hold_relation
 from .text import SENTENCE_END, SENTENCE_ENDS, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
@@ -129,8 +131,6 @@ def extract_entities(article: dict) -> tuple[list[dict], list[dict]]:
 
 
 def _split_title(title: str, default_org: str | None) -> tuple[str | None, str]:
-    from .entities import _title_re
-
     ms = list(_title_re().finditer(title))
     if not ms:
         return default_org, title
@@ -151,8 +151,6 @@ def _org_key(org_surface: str | None, mentions: list[EntityMention]) -> str | No
 
 
 def _byline_mentions(article: dict, body: str, taken: set[tuple[int, int]]) -> list[EntityMention]:
-    from .articles import _roles
-
     out: list[EntityMention] = []
     roles = _roles()
     for pair in article.get("byline_people", []):
@@ -412,8 +410,6 @@ def extract_relations(article: dict, mentions: list[dict]) -> list[dict]:
 
 def json_value(v: object) -> object:
     if isinstance(v, Decimal):
-        from .numbers import decimal_to_json
-
         return decimal_to_json(v)
     if isinstance(v, (date, datetime)):
         return v.isoformat()
@@ -428,8 +424,6 @@ def entity_rows(mentions: list[dict]) -> list[dict]:
     (昆明经开区 → 昆明市). Equal rows are one row with their count in
     ``occurrences``: the entity dimension weighs names by how often they are written.
     """
-    from . import gazetteer
-
     out: dict[tuple, dict] = {}
 
     def add(key: str, etype: str, name: str, level: str | None, code: str | None, parent_key: str | None, doc: str) -> None:

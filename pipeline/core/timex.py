@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .lexicon import not_times
+from .numbers import compact, map_span
 from .regex_gate import GatedPatterns
 
 _CN = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -1008,8 +1010,6 @@ def find_times(text: str, ref: date | None = None) -> list[TimeExpr]:
     """Every date or period expression, left to right, non-overlapping.
 
     Stray spaces (近 三 年, 2021 年) are ignored; spans index ``text``."""
-    from .numbers import compact, map_span
-
     ctext, cmap = compact(text)
     if len(ctext) == len(text):
         return _find_times(text, ref)
@@ -1045,8 +1045,6 @@ def find_times_on_lines(text: str, ref: date | None, positions: list[int]) -> li
 
 
 def _find_times(text: str, ref: date | None) -> list[TimeExpr]:
-    from .lexicon import not_times
-
     atoms = _atoms(text, ref)
     names = not_times()
     if names is not None and atoms:
