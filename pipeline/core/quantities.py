@@ -839,12 +839,15 @@ def _counted(text: str, num_start: int, end: int) -> str:
     return phrase[-6:]
 
 
+_ANNUAL_OUTPUT = re.compile(r"(?:年产|年产能|年生产|每年生产|年处理|年加工)[^，。；]*$")
+
+
 def _apply_context_units(text: str, q: Quantity) -> None:
     before = text[max(q.sentence_start, q.char_start - 12):q.char_start]
     clause = text[clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
     if q.kind == "money" and ("亩均" in clause or "每亩" in before):
         q.unit_code, q.kind = "CNY/mu", "intensity"
-    if q.kind == "mass" and re.search(r"(?:年产|年产能|年生产|每年生产|年处理|年加工)[^，。；]*$", before):
+    if q.kind == "mass" and _ANNUAL_OUTPUT.search(before):
         q.unit_code, q.kind = "t/yr", "capacity"
 
 
@@ -894,8 +897,10 @@ def _compatible(trigger: lexicon.Trigger, applies: str) -> bool:
 
 def _nearest_trigger(window: str, applies: str) -> lexicon.Trigger | None:
     best: tuple[int, int, lexicon.Trigger] | None = None
-    for s, e, _word, payload in lexicon.find_all(lexicon.trigger_automaton(), window):
-        for trig in payload:  # type: ignore[union-attr]
+    automaton = lexicon.trigger_automaton()
+    payloads = automaton.payloads
+    for k, s, e in automaton.find_indexes(window):  # in any order: a span's key (end, length) is its own
+        for trig in payloads[k]:  # type: ignore[union-attr]
             if not _compatible(trig, applies):
                 continue
             key = (e, e - s)  # nearest end, then longest
@@ -904,17 +909,23 @@ def _nearest_trigger(window: str, applies: str) -> lexicon.Trigger | None:
     return best[2] if best else None
 
 
+_AFTER_ENDS = _CLAUSE_END + "、"  # the noun after a quantity ends at the first of these
+_SHARE_OF = re.compile(r"(?:^|[^增])占[^，。；]*$")  # 占全市的12%
+
+
 def _assign_metric(text: str, q: Quantity) -> None:
     applies = _KIND_TO_APPLIES.get(q.kind, "any")
     metric = None
     after = text[q.char_end:q.char_end + 10]
-    cut = min([i for ch in _CLAUSE_END + "、" if (i := after.find(ch)) >= 0] or [len(after)])
-    after = after[:cut]
+    for ch in _AFTER_ENDS:
+        i = after.find(ch)
+        if i >= 0:
+            after = after[:i]  # the shorter it gets, the earlier the next end would have to be
     if q.kind in ("percent", "percentage_points"):
         before = text[clause_start(text, q.char_start, q.sentence_start, "，,；;、"):q.char_start]
         if "同比" in before or "比上年" in before or "较上年" in before or "比去年" in before:
             q.comparison = "yoy"
-        if after.startswith("的") or re.search(r"(?:^|[^增])占[^，。；]*$", before):
+        if after.startswith("的") or _SHARE_OF.search(before):
             trig = _nearest_trigger(before, applies)
             metric = trig.metric_code if trig and trig.metric_code in ("completion_rate",) else "share"
     if metric is None and after:
@@ -974,7 +985,9 @@ def _status_cue_automaton() -> lexicon.Automaton:
 
 def _cues_in(window: str) -> list[tuple[int, str]]:
     """(offset, status) of every status cue in ``window``, overlapping ones included."""
-    return [(s, status) for s, _, _, status in lexicon.find_all(_status_cue_automaton(), window)]
+    automaton = _status_cue_automaton()
+    statuses = automaton.payloads
+    return [(s, statuses[k]) for k, s, _ in automaton.find_indexes(window)]
 
 
 def _assign_status(text: str, q: Quantity) -> None:
@@ -1012,7 +1025,7 @@ _LIST_INTRO = re.compile(r"[^，,；;。]{0,12}(?:目标|预期|计划|任务|�
 
 def _full_sentence_start(text: str, pos: int) -> int:
     """Start of the sentence around ``pos`` when ； does not end sentences."""
-    return max(text.rfind(ch, 0, pos) for ch in "。！？!?\n") + 1
+    return clause_start(text, pos, 0, "。！？!?\n")
 
 
 def _false_cue(window: str, i: int) -> bool:
