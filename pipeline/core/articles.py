@@ -12,6 +12,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from .layout import Block, is_headline_like, repair_layout
 from .reference import load_csv
@@ -92,6 +93,13 @@ def _is_byline_block(text: str) -> bool:
     return bool(BYLINE_START.match(text) or STANDALONE_BYLINE.match(text))
 
 
+@lru_cache(maxsize=1)
+def _byline_tokens() -> re.Pattern[str]:
+    """What cuts a byline into names: spaces, colons and the role words (the longest first, kept as tokens)."""
+    roles = sorted(_roles(), key=len, reverse=True)
+    return re.compile(rf"\s+|[:：]|({'|'.join(map(re.escape, roles))})")
+
+
 def parse_byline(text: str) -> list[tuple[str, str]]:
     """(role, name) pairs from a byline: 本报讯（记者 喻劲猛 通讯员 付怀旭）."""
     m = BYLINE_PAREN.match(text)
@@ -106,11 +114,9 @@ def parse_byline(text: str) -> list[tuple[str, str]]:
             if not m3:
                 return []
             inner = m3.group(0)
-    roles = sorted(_roles(), key=len, reverse=True)
-    role_re = "|".join(re.escape(r) for r in roles)
     pairs: list[tuple[str, str]] = []
     current = "记者"
-    for tok in re.split(rf"\s+|[:：]|({role_re})", inner):
+    for tok in _byline_tokens().split(inner):
         if not tok:
             continue
         tok = tok.strip()

@@ -116,6 +116,9 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+_CLAUSE_MARK = re.compile(r"[，,。、；]")
+
+
 def _broken(par: str) -> bool:
     """A paragraph cut mid-sentence (a page or column break inside it)."""
     s = par.rstrip()
@@ -123,7 +126,7 @@ def _broken(par: str) -> bool:
         return False
     if len(s) < 28:
         return False
-    return bool(re.search(r"[，,。、；]", s))
+    return bool(_CLAUSE_MARK.search(s))
 
 
 def repair_layout(text: str) -> list[Block]:
