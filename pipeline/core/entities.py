@@ -194,9 +194,7 @@ _REGION_STOP_AFTER = ("路", "街", "大道", "站", "机场")
 
 def _region_candidates(text: str) -> list[tuple[int, int, str, RegionPayload]]:
     """Every gazetteer surface found in the text, overlapping ones included, with ``_region_automaton``'s payload."""
-    automaton = _region_automaton()
-    words, payloads = automaton.words, automaton.payloads
-    found = [(s, e, words[k], payloads[k]) for k, s, e in automaton.find_indexes(text)]
+    found = _region_automaton().matches(text)
     found.sort(key=_span_of)  # a span holds one word, so (start, end) orders them as the whole tuples would
     return found  # type: ignore[return-value]
 

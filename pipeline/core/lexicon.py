@@ -69,12 +69,15 @@ class Automaton:
 
     def find_all(self, text: str) -> list[tuple[int, int, str, object]]:
         """All (start, end, word, payload) matches, overlapping ones included, by end, then longest first."""
-        if not text or self._matcher is None:
-            return []
-        words, payloads = self._words, self._payloads
-        found = [(s, e, words[k], payloads[k]) for k, s, e in self._matcher.find_matches_as_indexes(text, overlapping=True)]
+        found = self.matches(text)
         found.sort(key=_by_end_longest_first)
         return found
+
+    def matches(self, text: str) -> list[tuple[int, int, str, object]]:
+        """``find_all``'s matches in no promised order: for a caller whose result does not depend on it, or
+        that sorts them its own way."""
+        words, payloads = self._words, self._payloads
+        return [(s, e, words[k], payloads[k]) for k, s, e in self.find_indexes(text)]
 
     def find_indexes(self, text: str) -> list[tuple[int, int, int]]:
         """(word index, start, end) of every match, overlapping ones included, in the order of their ends: for a
@@ -87,10 +90,6 @@ class Automaton:
     @property
     def payloads(self) -> list[object]:
         return self._payloads
-
-    @property
-    def words(self) -> list[str]:
-        return self._words
 
 
 def _by_end_longest_first(match: tuple[int, int, str, object]) -> tuple[int, int]:

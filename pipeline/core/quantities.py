@@ -897,10 +897,8 @@ def _compatible(trigger: lexicon.Trigger, applies: str) -> bool:
 
 def _nearest_trigger(window: str, applies: str) -> lexicon.Trigger | None:
     best: tuple[int, int, lexicon.Trigger] | None = None
-    automaton = lexicon.trigger_automaton()
-    payloads = automaton.payloads
-    for k, s, e in automaton.find_indexes(window):  # in any order: a span's key (end, length) is its own
-        for trig in payloads[k]:  # type: ignore[union-attr]
+    for s, e, _word, payload in lexicon.trigger_automaton().matches(window):  # a span's key is its own
+        for trig in payload:  # type: ignore[union-attr]
             if not _compatible(trig, applies):
                 continue
             key = (e, e - s)  # nearest end, then longest
@@ -985,9 +983,7 @@ def _status_cue_automaton() -> lexicon.Automaton:
 
 def _cues_in(window: str) -> list[tuple[int, str]]:
     """(offset, status) of every status cue in ``window``, overlapping ones included."""
-    automaton = _status_cue_automaton()
-    statuses = automaton.payloads
-    return [(s, statuses[k]) for k, s, _ in automaton.find_indexes(window)]
+    return [(s, status) for s, _, _, status in _status_cue_automaton().matches(window)]
 
 
 def _assign_status(text: str, q: Quantity) -> None:
