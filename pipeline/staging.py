@@ -208,6 +208,22 @@ def delete_documents(con: duckdb.DuckDBPyConnection, document_ids: list[str]) ->
         con.unregister("_gone")
 
 
+# DuckDB's default number of vacuum tasks per checkpoint: what the staging file runs without (settings)
+_VACUUM_TASKS = 100
+
+
+def checkpoint_reclaiming(con: duckdb.DuckDBPyConnection) -> None:
+    """CHECKPOINT with DuckDB's vacuum on, after deleting rows: it drops and merges the row groups the deleted
+    rows leave (partly) empty, which only the checkpoint right after the deletion looks at. The staging file is
+    otherwise written without it (``settings.staging_duckdb_config``: appends never need it)."""
+    before = con.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0]
+    con.execute(f"SET max_vacuum_tasks = {_VACUUM_TASKS}")
+    try:
+        con.execute("CHECKPOINT")
+    finally:
+        con.execute(f"SET max_vacuum_tasks = {int(before)}")
+
+
 def pending(con: duckdb.DuckDBPyConnection, stage: str, prefix: str = "") -> list[str]:
     """Documents not yet processed by ``stage`` (those whose id starts with ``prefix``)."""
     return [r[0] for r in con.execute(

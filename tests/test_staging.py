@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipeline import stages, staging
+from pipeline import settings, stages, staging
 
 
 def test_equal_entity_rows_of_a_document_are_one_row_with_their_count():
@@ -288,3 +288,43 @@ def test_a_text_stage_killed_midway_keeps_the_batches_of_its_last_checkpoint(tmp
         assert con.execute("SELECT DISTINCT document_id FROM stg_article ORDER BY 1").fetchall() == [("d0",), ("d1",)]
     finally:
         con.close()
+
+
+def _stored_rows(con, table: str) -> tuple[int, int]:
+    """(row groups, rows stored) of ``table``: deleted rows still stored count until a vacuum drops them."""
+    return con.execute("SELECT count(DISTINCT row_group_id), sum(count) FROM pragma_storage_info(?) "
+                       "WHERE column_id = 0 AND segment_type <> 'VALIDITY'", [table]).fetchone()
+
+
+def _staged_in_three_checkpoints(path) -> duckdb.DuckDBPyConnection:
+    con = staging.connect_without_wal(path, settings.staging_duckdb_config())
+    staging.ensure_tables(con)
+    for b in range(3):
+        staging.append(con, "stg_document", [
+            {"document_id": f"d{b}-{i:04d}", "source_path": f"d{b}-{i:04d}.txt", "encoding": "utf-8",
+             "text": f"昆明市与大理州签约，总投资{i}亿元。" * 20, "n_bytes": 600} for i in range(2000)])
+        con.execute("CHECKPOINT")
+    return con
+
+
+def test_staging_appends_keep_their_row_groups_and_the_checkpoint_after_a_deletion_reclaims_it(tmp_path):
+    # each checkpointed append stays a row group of its own: no later checkpoint merges (re-compresses) them
+    plain = _staged_in_three_checkpoints(tmp_path / "plain.duckdb")
+    reclaimed = _staged_in_three_checkpoints(tmp_path / "reclaimed.duckdb")
+    try:
+        assert _stored_rows(plain, "stg_document") == (3, 6000)
+        gone = [f"d{b}-{i:04d}" for b in range(3) for i in range(2000) if i % 4]  # three quarters of every batch
+        for con in (plain, reclaimed):
+            con.execute("BEGIN TRANSACTION")
+            staging.delete_documents(con, gone)
+            con.execute("COMMIT")
+        plain.execute("CHECKPOINT")
+        staging.checkpoint_reclaiming(reclaimed)
+        for con in (plain, reclaimed):
+            assert con.execute("SELECT count(*) FROM stg_document").fetchone()[0] == 1500
+        assert _stored_rows(plain, "stg_document")[1] == 6000  # the deleted rows are still in the file
+        assert _stored_rows(reclaimed, "stg_document") == (1, 1500)  # merged into one row group of live rows
+        assert reclaimed.execute("SELECT current_setting('max_vacuum_tasks')").fetchone()[0] == 0
+    finally:
+        plain.close()
+        reclaimed.close()

@@ -167,6 +167,7 @@ def raw_documents(context: dg.AssetExecutionContext, config: IntakeConfig, duckd
             con.execute("BEGIN TRANSACTION")
             staging.delete_documents(con, sorted(set(gone)))
             con.execute("COMMIT")
+            staging.checkpoint_reclaiming(con)  # their rows' space, in every staging table
         total = con.execute("SELECT count(*) FROM stg_document").fetchone()[0]
         n_quarantine = con.execute("SELECT count(*) FROM stg_quarantine").fetchone()[0]
         meta = {
