@@ -344,7 +344,7 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
     def start(batch: list[str]) -> Callable[[], list]:
         with connection() as con:
             chunks = _chunks(batch, stage.read(con, batch))
-        # a few documents (a refresh's new file) stay in this process: starting workers costs more
+        # a refresh's few new documents (under 40 // CHUNK chunks) stay in this process: starting workers costs more
         return parallel.submit_batched(partial(stages.run_chunk, stage.name), chunks,
                                        min_parallel=40 // stages.CHUNK, chunksize=1)
 
