@@ -66,7 +66,7 @@ def relations_of(item: tuple[list[dict], dict[str, list[dict]]]) -> tuple[list[d
 # The staging rows travel as Arrow (IPC bytes in, tables out) and become Python rows only in the worker: the
 # process that reads and writes the staging file does no per-row work, so both cores go to the text core.
 
-# Documents per worker task. Every task costs the process holding the staging file the same: an IPC stream per
+# Documents per worker task. Every task costs the process holding the staging file a fixed amount: an IPC stream per
 # input table, a future, a result to unpickle, and one more chunk in each table it appends. At 8 documents (2,500
 # tasks a stage at 20,000 documents) that process used 5.3-7.2 s of CPU in the layout stage and 6.3 s in the
 # relations stage; at 20, 3.6-4.6 s and 4.4 s, and those stages took 9.5-9.9 s instead of 10.9-12.5 s and 9.5 s
