@@ -221,17 +221,6 @@ def test_word_forms_of_quantities(text, expected):
     assert got == expected
 
 
-def test_a_clause_starts_after_the_last_delimiter_before_the_position():
-    from pipeline.core.quantities import clause_start
-
-    text = "今年以来，全市规上工业增加值增长8.5%，其中高技术产业增长12%"
-    pos = text.index("12%")
-    assert text[clause_start(text, pos, 0, "，,"):pos] == "其中高技术产业增长"
-    assert clause_start(text, text.index("8.5%"), 0, "，,") == text.index("全市")
-    assert clause_start(text, 3, 0, "，,") == 0  # no delimiter before the position: the floor
-    floor = text.index("高技术")
-    assert clause_start(text, pos, floor, "，,") == floor  # never before the floor
-
 
 def test_the_mentions_in_a_window_are_those_a_pass_over_all_of_them_finds(corpus_articles):
     """The quantities' subject rule takes an article's mentions inside a sentence or clause by a bisect in

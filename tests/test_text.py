@@ -3,7 +3,7 @@ import codecs
 
 import pytest
 
-from pipeline.core.text import UndecodableError, decode_bytes, normalise_text
+from pipeline.core.text import UndecodableError, clause_start, decode_bytes, normalise_text
 
 SAMPLE = "滇中新区与西部5个国家级新区签订战略合作协议，完成全口径到位资金52.17亿元，同比增长116.96%。\n" * 3
 TRADITIONAL = "滇中新區與西部5個國家級新區簽訂戰略合作協議，完成全口徑到位資金52.17億元，同比增長116.96%。\n" * 3
@@ -82,3 +82,13 @@ def test_invalid_utf8_that_is_gb18030_decodes():
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")
     assert decode_bytes(data).text.startswith("禄脿街道")
+
+
+def test_a_clause_starts_after_the_last_delimiter_before_the_position():
+    text = "今年以来，全市规上工业增加值增长8.5%，其中高技术产业增长12%"
+    pos = text.index("12%")
+    assert text[clause_start(text, pos, 0, "，,"):pos] == "其中高技术产业增长"
+    assert clause_start(text, text.index("8.5%"), 0, "，,") == text.index("全市")
+    assert clause_start(text, 3, 0, "，,") == 0  # no delimiter before the position: the floor
+    floor = text.index("高技术")
+    assert clause_start(text, pos, floor, "，,") == floor  # never before the floor

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from .layout import Block, is_headline_like, repair_layout
 from .reference import load_csv
+from .text import clause_start
 from .timex import find_times
 
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
@@ -430,7 +431,7 @@ def infer_year(text: str) -> int | None:
     for m in re.finditer(r"((?:19|20)\d{2})\s*年", text):
         y = int(m.group(1))
         s, e = m.start(), m.end()
-        sent_start = max(text.rfind(ch, 0, s) for ch in "。！？\n") + 1
+        sent_start = clause_start(text, s, 0, "。！？\n")
         sent_end_candidates = [i for ch in "。！？\n" if (i := text.find(ch, e)) >= 0]
         sent_end = min(sent_end_candidates) if sent_end_candidates else len(text)
         clause = text[s:min(sent_end, e + 40)]

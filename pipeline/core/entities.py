@@ -18,6 +18,7 @@ from .reference import load_csv
 from .jionlp_data import all_surnames, surnames
 from .segmenter import dictionary_freq, pos_cut, word_boundaries, word_freq
 from .spans import DisjointSpans, select_disjoint
+from .text import clause_start
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff·()（）—\-A-Za-z0-9]")
@@ -710,7 +711,7 @@ def find_persons(text: str) -> list[EntityMention]:
 
 def _title_chain(text: str, t_start: int, t_end: int) -> tuple[int, list[str], str | None]:
     """党工委副书记、管委会副主任 → ['滇中新区党工委副书记', '管委会副主任'] with their org."""
-    sent_start = max(text.rfind(ch, 0, t_start) for ch in "。！？\n，,；") + 1
+    sent_start = clause_start(text, t_start, 0, "。！？\n，,；")
     chain = text[sent_start:t_end]
     # the chain is the run of titled segments separated by 、 right before the name
     parts = chain.split("、")

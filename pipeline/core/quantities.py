@@ -20,7 +20,7 @@ from .timex import TimeExpr, find_times_in_compact
 from .regex_gate import finditer_gated
 from .segmenter import word_freq
 from .spans import select_disjoint
-from .text import SENTENCE_END, SENTENCE_ENDS
+from .text import SENTENCE_END, SENTENCE_ENDS, clause_start
 
 _CN_DIGIT = "".join(CN_DIGITS)
 _DECIMAL_DIGIT = "".join(ch for ch in CN_DIGITS if ch not in "两俩仨")  # 一点两小时 is 一 … 两, not 1.2
@@ -177,17 +177,6 @@ def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
         cut = max(text.rfind(ch, pos, hi) for ch in "，,、")
         end = cut + 1 if cut >= 0 else hi
     return start, end
-
-
-def clause_start(text: str, pos: int, floor: int, delimiters: str) -> int:
-    """Where the clause that ``pos`` is in starts: after the last of ``delimiters`` in [floor, pos), else floor.
-    (A loop, not max() over a generator: this runs for every quantity, several times.)"""
-    last = -1
-    for ch in delimiters:
-        k = text.rfind(ch, floor, pos)
-        if k > last:
-            last = k
-    return last + 1 if last >= floor else floor
 
 
 def _inside_short_quote(text: str, start: int, end: int, sent_start: int) -> bool:

@@ -16,9 +16,9 @@ from . import gazetteer
 from .articles import _roles, segment_page
 from .entities import EntityMention, _title_re, find_entities
 from .numbers import decimal_to_json
-from .quantities import Quantity, clause_start, parse_quantities
+from .quantities import Quantity, parse_quantities
 from .relations import event_date, find_relations, may_hold_relation
-from .text import SENTENCE_END, SENTENCE_ENDS, decode_bytes, looks_traditional, normalise_text
+from .text import SENTENCE_END, SENTENCE_ENDS, clause_start, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
 

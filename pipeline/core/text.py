@@ -31,6 +31,17 @@ class DecodedText:
 SENTENCE_ENDS = "。！？!?；;\n"
 SENTENCE_END = re.compile("[" + re.escape(SENTENCE_ENDS) + "]")
 
+
+def clause_start(text: str, pos: int, floor: int, delimiters: str) -> int:
+    """Where the clause that ``pos`` is in starts: after the last of ``delimiters`` in [floor, pos), else floor.
+    (A loop, not max() over a generator: this runs for every quantity, several times.)"""
+    last = -1
+    for ch in delimiters:
+        k = text.rfind(ch, floor, pos)
+        if k > last:
+            last = k
+    return last + 1 if last >= floor else floor
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
