@@ -148,6 +148,11 @@ MENTIONS = [
     ("请给我一以上个苹果", [("一以上", 1, None)]),
     ("两两相对，三三两两", []),
     ("作好壹切准备", []),
+    # 参/參 is 3 only beside another financial numeral, on either side: 参加 is not
+    ("参加会议的有參拾人", [("參拾", 30, None)]),
+    ("參拾參", [("參拾參", 33, None)]),
+    ("拾参人参加", [("拾参", 13, None)]),
+    ("参加会议", []),
 ]
 
 

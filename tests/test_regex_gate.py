@@ -5,7 +5,7 @@ import re
 from conftest import SHARED, corpus_file
 
 from pipeline.core import records, timex
-from pipeline.core.regex_gate import GatedPatterns, finditer_gated, necessary_strings
+from pipeline.core.regex_gate import GatedPatterns, finditer_gated, necessary_strings, starts_with_character
 
 
 def _sets(pattern: str) -> set[str]:
@@ -81,3 +81,22 @@ def test_patterns_gated_by_their_characters_find_every_match():
             assert [m.span() for m in finditer_gated(pattern, text, chars)] == plain, (pattern.pattern, text)
             found[pattern.pattern] += len(plain)
     assert all(found.values()), found  # every pattern matched somewhere: the comparison was not vacuous
+
+
+def test_patterns_whose_start_the_engine_skips_to():
+    """Python's engine skips to a pattern's possible first characters when it starts with a character, a class or
+    alternatives that each start with one (in a group or not); an optional group, a lookaround or an alternative
+    that starts with a group makes it try every position."""
+    assert starts_with_character(re.compile("签订|签署|召开"))
+    assert starts_with_character(re.compile("[上下]半年"))
+    assert starts_with_character(re.compile("(?P<p>本月|上月)第"))
+    assert starts_with_character(re.compile(r"截[至止]\s*目前|目前"))
+    assert not starts_with_character(re.compile("(?:签订|缔结)|召开"))
+    assert not starts_with_character(re.compile(r"(?:截至)?目前"))
+    assert not starts_with_character(re.compile(r"(?<!\d)年"))
+    assert not starts_with_character(re.compile(r"\d+年"))
+    assert not starts_with_character(re.compile("(?i:ceo)"))
+    # the time atoms get the lookahead on the characters a time starts with only where the engine cannot skip
+    lookahead = [kind for kind, p in timex._ATOMS if p.pattern.startswith(timex._FIRST)]
+    assert "year" in lookahead and "date" in lookahead and "span" not in lookahead and "rel_day" not in lookahead
+    assert all(starts_with_character(p) for kind, p in timex._ATOMS if kind not in lookahead)

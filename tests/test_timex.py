@@ -210,3 +210,12 @@ def test_times_of_a_compacted_text_are_what_find_times_gives_it(path):
     assert times == find_times(ctext, REF)
     assert "2021年1至10月" in [t.raw_text for t in times]
     assert len(times) > 5
+
+
+@pytest.mark.parametrize("text,raw", [
+    ("截至目前，已累计对接企业", "截至目前"), ("截止到 当前，已建成", "截止到 当前"), ("截至今年底", "截至今年底"),
+    ("项目至今已投资", "至今"), ("现阶段的重点", "现阶段"),
+])
+def test_as_of_expressions_with_and_without_their_cue(text, raw):
+    asof = [t.raw_text for t in find_times(text, REF) if t.kind == "asof"]
+    assert asof == ([raw] if raw else [])

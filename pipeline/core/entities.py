@@ -651,6 +651,23 @@ _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|�
 
 
 _NAME_BEFORE_CUE = re.compile(r"([\u4e00-\u9fff]{2,3})(总书记|表示|介绍|指出|强调|认为|透露|坦言|说：|说:|说，|说,)")
+# the cues alone: no two occurrences of them can overlap (none starts with another's last character)
+_SPEECH_CUE = re.compile(r"总书记|表示|介绍|指出|强调|认为|透露|坦言|说[：:，,]")
+
+
+def _names_before_cues(text: str):
+    """``_NAME_BEFORE_CUE.finditer(text)``, tried only two or three characters before a cue. The pattern starts
+    with a run of any Chinese characters, so the regex engine tried it at every one of them (5% of the entities'
+    time); a match starts two or three characters before a cue, and the cues are rare."""
+    end = 0
+    for cue in _SPEECH_CUE.finditer(text):
+        for start in (cue.start() - 3, cue.start() - 2):
+            if start >= end:
+                m = _NAME_BEFORE_CUE.match(text, start)
+                if m:
+                    yield m
+                    end = m.end()
+                    break
 
 
 def _looks_like_name(name: str, after_title: bool = False) -> bool:
@@ -690,7 +707,7 @@ def find_persons(text: str) -> list[EntityMention]:
         out.append(EntityMention(name, ns, ns + len(name), "person", f"person:{name}", name,
                                  titles=titles, org_surface=org, role_in_doc=_role(titles)))
     taken = {(m.char_start, m.char_end) for m in out}
-    for m in _NAME_BEFORE_CUE.finditer(text):
+    for m in _names_before_cues(text):
         name = m.group(1)
         s0 = m.start(1)
         if (s0, m.end(1)) in taken or not _looks_like_name(name) or not _word_boundary_ok(text, s0, m.end(1)):

@@ -52,6 +52,10 @@ def metric_triggers() -> tuple[Trigger, ...]:
     )
 
 
+# Lexicons up to this many words are searched with a DFA (the curated ones: units, triggers, suffixes, cues)
+_DFA_WORDS = 5000
+
+
 class Automaton:
     """Words with a payload each, all found in one pass over a text (Aho–Corasick, ``ahocorasick_rs``).
 
@@ -63,8 +67,13 @@ class Automaton:
     def __init__(self, words: dict[str, object]):
         self._words = [w for w in words if w]
         self._payloads = [words[w] for w in self._words]
+        # A DFA searches about 40% faster than the contiguous NFA but takes memory by the number of words: over 400
+        # bench documents' articles the suffix automaton (97 words) took 0.014 s instead of 0.023 s, the gazetteer's
+        # (64,000 words) 0.028 s instead of 0.040 s for 120 MB more in every worker.
+        implementation = (ahocorasick_rs.Implementation.DFA if len(self._words) <= _DFA_WORDS
+                          else ahocorasick_rs.Implementation.ContiguousNFA)
         self._matcher = (ahocorasick_rs.AhoCorasick(self._words, matchkind=ahocorasick_rs.MatchKind.Standard,
-                                                    implementation=ahocorasick_rs.Implementation.ContiguousNFA)
+                                                    implementation=implementation)
                          if self._words else None)
 
     def find_all(self, text: str) -> list[tuple[int, int, str, object]]:

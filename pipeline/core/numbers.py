@@ -232,7 +232,8 @@ def compact(text: str) -> tuple[str, Sequence[int]]:
 # 參/参 is the financial form of 3 only beside other financial numerals (參拾參, 貳佰零參);
 # elsewhere it is 参加, 参与
 _CAPITAL = "拾佰仟萬零壹贰貳叁肆伍陆陸柒捌玖"
-_CAPITAL_THREE_RE = re.compile(rf"[参參](?=[{_CAPITAL}万])|(?<=[{_CAPITAL}])[参參]")
+# (starting with the character itself, so that the engine skips to each 参 rather than trying every position)
+_CAPITAL_THREE_RE = re.compile(rf"[参參](?:(?=[{_CAPITAL}万])|(?<=[{_CAPITAL}][参參]))")
 
 
 def _capital_three(text: str) -> str:

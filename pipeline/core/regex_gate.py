@@ -106,6 +106,23 @@ def _item(op, av) -> frozenset[str] | None:
 Gate = tuple[frozenset[str], ...]
 
 
+def starts_with_character(pattern: re.Pattern[str]) -> bool:
+    """Whether every match of ``pattern`` starts with a character of a set the regex engine reads from the pattern
+    itself (a character, a class, or alternatives each starting with a character), so that a search skips to the
+    positions holding one without trying the pattern at the others. Python's engine does so for those starts only."""
+    items = P.parse(pattern.pattern, pattern.flags)
+    while True:
+        if not items.data:
+            return False
+        op, av = items.data[0]
+        if op != C.SUBPATTERN or av[1] or av[2]:  # a group (no flags of its own): look inside
+            break
+        items = av[-1]
+    if op in (C.LITERAL, C.IN):
+        return True
+    return op == C.BRANCH and all(alt.data and alt.data[0][0] == C.LITERAL for alt in av[1])
+
+
 def necessary_strings(pattern: re.Pattern[str]) -> Gate:
     """Sets of strings such that every match of ``pattern`` holds a string of each set
     (empty when nothing is known)."""

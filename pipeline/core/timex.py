@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from .lexicon import not_times
 from .numbers import compact, map_span
-from .regex_gate import GatedPatterns
+from .regex_gate import GatedPatterns, starts_with_character
 
 _CN = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
        "六": 6, "七": 7, "八": 8, "九": 9}
@@ -379,7 +379,9 @@ _ATOMS: list[tuple[str, re.Pattern[str]]] = [
     ("recent", re.compile(r"(?P<w>最近|近期|近日|日前)")),
 ]
 
-_NOW = re.compile(r"(?:截[至止](?:到)?\s*)?(?:目前|当前|现阶段|至今)")
+# 截至 spelled out in an alternative of its own (not an optional group first): every alternative starts with a
+# character, so the engine skips to those rather than trying the pattern at every position
+_NOW = re.compile(r"截[至止](?:到)?\s*(?:目前|当前|现阶段|至今)|目前|当前|现阶段|至今")
 
 
 def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
@@ -773,7 +775,10 @@ def _first_chars() -> str:
 
 
 _FIRST = _first_chars()
-_ATOMS = [(kind, re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
+# Not before a pattern that starts with a character, a class or alternatives that each start with one: the engine
+# skips to those by itself, faster than it tries a lookahead at every position (span: 0.007 s against 0.020 s over
+# 400 bench documents' articles); year, with optional groups first, took 0.18 s without it and 0.04 s with it.
+_ATOMS = [(kind, p if starts_with_character(p) else re.compile(_FIRST + p.pattern)) for kind, p in _ATOMS]
 _PRIORITY = {k: i for i, (k, _) in enumerate(_ATOMS)}
 # Each atom scans only the sentences holding the characters its matches need: most atoms skip most of them.
 # (No atom consumes a sentence end, and at a segment's end a lookahead sees the end of the text, as it does
