@@ -328,3 +328,19 @@ def test_staging_appends_keep_their_row_groups_and_the_checkpoint_after_a_deleti
     finally:
         plain.close()
         reclaimed.close()
+
+
+def test_rows_become_arrow_columns_with_missing_values_null_and_extra_keys_ignored():
+    from decimal import Decimal
+
+    full = {"stage": "entities", "document_id": "d1"}
+    assert staging.to_arrow("stg_stage_done", [full, {**full, "document_id": "d2", "extra": 1}]).to_pylist() == [
+        full, {**full, "document_id": "d2"}]
+    # one row short of a column: that row's value is NULL, the others keep theirs
+    assert staging.to_arrow("stg_stage_done", [full, {"stage": "layout"}]).to_pylist() == [
+        full, {"stage": "layout", "document_id": None}]
+    assert staging.to_arrow("stg_stage_done", []).num_rows == 0
+    rows = [{"quantity_id": "q1", "value": Decimal("52.17"), "value_high": None}]
+    arrow = staging.to_arrow("stg_quantity", rows)
+    assert arrow.column("value").to_pylist() == [Decimal("52.17")] and arrow.column("unit_code").to_pylist() == [None]
+    assert arrow.schema == staging.SCHEMAS["stg_quantity"]
