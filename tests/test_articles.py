@@ -2,7 +2,7 @@
 import json
 from datetime import date
 
-from conftest import SHARED, corpus_file
+from conftest import DOCUMENTS, SHARED, corpus_file
 
 from pipeline.core.articles import parse_byline, segment_page
 from pipeline.core.layout import repair_layout
@@ -155,3 +155,21 @@ def test_web_metadata_line_is_not_the_headline():
     (art,) = [a for a in layout.articles if not a.is_boilerplate]
     assert art.title == "玉溪市：一季度签约项目金额破百亿"
     assert "浏览次数" not in art.body and art.stamp_date == date(2025, 4, 2)
+
+
+def test_the_combined_anchored_test_turns_away_only_lines_no_anchored_test_matches():
+    """classify_line skips its nine anchored tests when their union does not match a line's start: over every line
+    of the bundled documents and a line of each kind, that happens exactly when none of them matches."""
+    from pipeline.core import layout, records
+
+    lines = ["当前位置：首页 > 新闻", "1268次浏览", "上接第一版", "相关阅读", "责任编辑：李明", "2025-04-02 10:15",
+             "发布时间：2025-04-02 来源：楚雄日报", "———", "返回顶部", "昆明市今年GDP增长5%。", "记者 王五 摄"]
+    for path in sorted(DOCUMENTS.glob("*.txt")):
+        lines += records.read_document(path.read_bytes(), path.name)["text"].split("\n")
+    matched = {p.pattern: 0 for p in layout._ANCHORED}
+    for line in filter(None, (l.strip() for l in lines)):
+        hits = [p for p in layout._ANCHORED if p.match(line)]
+        assert (layout._ANY_ANCHORED.match(line) is not None) == bool(hits), line
+        for p in hits:
+            matched[p.pattern] += 1
+    assert all(matched.values()), matched
