@@ -243,3 +243,17 @@ def test_the_mentions_in_a_window_are_those_a_pass_over_all_of_them_finds(corpus
                     assert found == sorted(every, key=lambda m: m["char_start"])  # a stable sort of the pass
                     windows += bool(every)
     assert windows > 100
+
+
+def test_every_quantity_pattern_match_holds_a_number():
+    """_quantity_matches keeps every match of the quantity patterns: each holds a number of one character or
+    more (the number pattern cannot match nothing)."""
+    import re
+
+    from pipeline.core import quantities
+    from pipeline.core.regex_gate import P
+
+    assert P.parse(quantities._num()).getwidth()[0] >= 1
+    for pat in quantities.quantity_patterns():
+        assert pat.groupindex["n1"] and all(m.group("n1") for m in pat.finditer("约12亿元，百分之三十，两万吨"))
+    assert re.compile(f"(?:{quantities._num()})").fullmatch("") is None

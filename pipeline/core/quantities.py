@@ -104,7 +104,7 @@ def _quantity_matches(text: str) -> list[re.Match[str]]:
     for pat in (with_unit, percent_words, bare):
         if pat is percent_words and "分之" not in text:
             continue  # it needs 百分之 or 千分之
-        found.extend(m for m in pat.finditer(text) if m.group("n1"))
+        found.extend(pat.finditer(text))  # every match holds a number: n1 matches one character or more
     return select_disjoint(found, lambda m: m.span(),
                            lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
 
