@@ -167,3 +167,23 @@ def test_names_before_a_speech_cue_are_found_as_by_the_plain_scan(corpus_article
         assert [(m.span(), m.groups()) for m in entities._names_before_cues(text)] == plain, text
         found += len(plain)
     assert found > 30
+
+
+def test_names_extended_with_the_terms_found_once_in_the_whole_text_start_where_window_scans_put_them(corpus_articles):
+    """_left_extend with the known names and park terms found once per text gives every name the start the scans
+    of a window before each suffix gave it, for every suffix of every bundled article and for names that a park
+    term or a known park crosses."""
+    from pipeline.core import entities
+
+    texts = [a["body"] for arts in corpus_articles.values() for a in arts]
+    texts += ["推动中国(云南)自由贸易试验区昆明片区建设", "加快滇中新区自贸试验区建设", "与昆明经开区管委会签约",
+              "支持自贸区", "在中国（云南）自由贸易试验区红河片区"]
+    compared = 0
+    for text in texts:
+        terms = entities._terms_in(text)
+        for s, e, _, etype in entities.find_all(entities._suffix_automaton(), text):
+            for max_len, verbs in ((16, False), (22, False), (20, True)):
+                alone = entities._left_extend(text, e, s, max_len, allow_verbs=verbs)
+                assert entities._left_extend(text, e, s, max_len, allow_verbs=verbs, terms=terms) == alone, (text, s, e)
+                compared += 1
+    assert compared > 1000

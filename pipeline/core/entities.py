@@ -7,6 +7,7 @@ same key in every document (region:530181, park:滇中新区, person:杨东伟).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -374,8 +375,10 @@ _CUT_TAGS = ("v", "p", "c", "u", "m", "q", "r", "d", "uj", "ul", "ud", "ug", "uz
 _FUNCTION_VERBS = set("是有到让使给由将对把被向来去要会")
 
 
+@lru_cache(maxsize=65536)
 def _pos_trim(prefix: str, allow_verbs: bool, company: bool = False) -> int:
-    """Offset in ``prefix`` after the last word that cannot be part of a name."""
+    """Offset in ``prefix`` after the last word that cannot be part of a name (cached, as its words' tags are:
+    a name is written again and again, and over the four bundled documents 46% of the calls repeated one)."""
     cut = 0
     pos = 0
     tokens = pos_cut(prefix)
@@ -395,9 +398,36 @@ def _pos_trim(prefix: str, allow_verbs: bool, company: bool = False) -> int:
     return cut
 
 
+class _TermsInText:
+    """Where a text holds the known parks and bodies (``_lexicon_automaton``) and the park terms
+    (``_abbreviation_automaton``), found once for every name ended by a suffix in it: ``_left_extend`` asked
+    both automata about a window before each suffix, 49,000 calls each over 400 bench documents."""
+
+    __slots__ = ("_spans", "_ends")
+
+    def __init__(self, automaton: Automaton, text: str):
+        self._spans = [(s, e) for _, s, e in automaton.find_indexes(text)]  # in the order of their ends
+        self._ends = [e for _, e in self._spans]
+
+    def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        """The (start, end) of the terms inside text[lo:hi], as a scan of that slice finds them."""
+        spans = self._spans[bisect_right(self._ends, lo):bisect_right(self._ends, hi)]
+        return [(s, e) for s, e in spans if s >= lo]
+
+
+def _terms_in(text: str) -> tuple[_TermsInText, _TermsInText]:
+    return _TermsInText(_lexicon_automaton(), text), _TermsInText(_abbreviation_automaton()[0], text)
+
+
+def _within(automaton: Automaton, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """``_TermsInText.within`` for a text scanned only there."""
+    return [(lo + s, lo + e) for _, s, e in automaton.find_indexes(text[lo:hi])]
+
+
 def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_verbs: bool = False,
-                 company: bool = False) -> int:
-    """Start of the name that ends with the suffix at [suffix_start, end)."""
+                 company: bool = False, terms: tuple[_TermsInText, _TermsInText] | None = None) -> int:
+    """Start of the name that ends with the suffix at [suffix_start, end). ``terms``: ``_terms_in(text)``, for
+    a caller that extends many names of one text."""
     i = suffix_start
     floor = max(0, end - max_len)
     reach = text[floor:suffix_start]
@@ -423,11 +453,12 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     # never cut inside a known park or body (中|国(云南)自由贸易试验区, past the length limit) or a park term
     # (自|贸试验区 → 自贸试验区)
     lo = max(0, start - 24)
-    start = min([lo + ks for _, ks, ke in _lexicon_automaton().find_indexes(text[lo:suffix_start])
-                 if lo + ks < start < lo + ke], default=start)
+    known = terms[0].within(lo, suffix_start) if terms else _within(_lexicon_automaton(), text, lo, suffix_start)
+    start = min([ks for ks, ke in known if ks < start < ke], default=start)
     # a park term written across the start moves it back; only a text holding one near the start is asked
     automaton, longest = _abbreviation_automaton()
-    if automaton.find_indexes(text[max(0, start - longest + 1):start + longest - 1]):
+    lo, hi = max(0, start - longest + 1), start + longest - 1
+    if terms[1].within(lo, hi) if terms else _within(automaton, text, lo, hi):
         for short, full in _abbreviations():
             for term in (short, full):
                 k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
@@ -438,16 +469,20 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     return start
 
 
+@lru_cache(maxsize=65536)
 def _last_boundary_end(prefix: str) -> int:
     """End of the last boundary word in ``prefix`` (与, 位于, 推动 …). A one-character one counts only where
-    the segmentation makes it a word of its own: 为 in 与|华为 and 同 in 北京|同仁堂 are name characters."""
+    the segmentation makes it a word of its own: 为 in 与|华为 and 同 in 北京|同仁堂 are name characters.
+    (Cached like ``_pos_trim``: 28% of the calls over the bundled documents repeated one.)"""
     found = _boundary_automaton().find_indexes(prefix)
     bounds = word_boundaries(prefix) if any(e - s == 1 for _, s, e in found) else set()
     return max((e for _, s, e in found if e - s > 1 or (s in bounds and e in bounds)), default=0)
 
 
+@lru_cache(maxsize=65536)
 def _is_proper(prefix: str) -> bool:
-    """Whether a name's prefix names something (a place, a brand) rather than a kind."""
+    """Whether a name's prefix names something (a place, a brand) rather than a kind (cached like ``_pos_trim``:
+    46% of the calls over the bundled documents repeated one)."""
     if not prefix:
         return False
     if _park_automaton().find_indexes(prefix):
@@ -490,6 +525,7 @@ def find_named(text: str) -> list[EntityMention]:
     """Parks, companies, bodies and projects found by their suffix."""
     out: list[EntityMention] = []
     suffixes = _suffixes()
+    terms = _terms_in(text)
     ends: dict[int, tuple[int, str]] = {}
     for s, e, word, etype in find_all(_suffix_automaton(), text):
         if e not in ends or s < ends[e][0]:
@@ -513,7 +549,7 @@ def find_named(text: str) -> list[EntityMention]:
         longer = [text[s:e + k] for k in (1, 2) if e + k <= len(text)]
         if any(_common_word(w, 20) and w not in suffixes for w in longer):
             continue
-        start = _left_extend(text, e, s, 22 if etype == "company" else 16, company=etype == "company")
+        start = _left_extend(text, e, s, 22 if etype == "company" else 16, company=etype == "company", terms=terms)
         name = text[start:e]
         prefix = text[start:s]
         if not prefix and etype != "organization":
@@ -530,7 +566,7 @@ def find_named(text: str) -> list[EntityMention]:
         elif not _is_proper(prefix) and name not in _known_parks():
             continue
         out.append(EntityMention(name, start, e, etype, "", name))
-    out.extend(_projects(text))
+    out.extend(_projects(text, terms))
     out.extend(_companies_by_executive(text, out))
     for s, e, word, (etype, canon) in find_all(_lexicon_automaton(), text):
         out.append(EntityMention(word, s, e, etype, "", canon))
@@ -585,11 +621,11 @@ _OWNER = re.compile(r"(?:集团|公司|有限公司)")
 _CATEGORY_PROJECT = re.compile(r"(?:招商引资|签约|新签约|重点|在建|续建|新建|新开工|开工|竣工|投产|亿元以上|以上|各类|相关|一批|产业化)$")
 
 
-def _projects(text: str) -> list[EntityMention]:
+def _projects(text: str, terms: tuple[_TermsInText, _TermsInText] | None = None) -> list[EntityMention]:
     out = []
     for m in _PROJECT.finditer(text):
         s, e = m.start(), m.end()
-        start = _left_extend(text, e, s, 20, allow_verbs=True)
+        start = _left_extend(text, e, s, 20, allow_verbs=True, terms=terms)
         owner = list(_OWNER.finditer(text, start, s))
         if owner and owner[-1].end() < s - 1:
             start = owner[-1].end()  # 浙江交通集团|甬台温改扩建宁波南段项目: the owner is a company
