@@ -180,7 +180,7 @@ def test_names_extended_with_the_terms_found_once_in_the_whole_text_start_where_
               "支持自贸区", "在中国（云南）自由贸易试验区红河片区"]
     compared = 0
     for text in texts:
-        terms = entities._terms_in(text)
+        terms = entities._TermsInText(text, entities.find_all(entities._lexicon_automaton(), text))
         for s, e, _, etype in entities.find_all(entities._suffix_automaton(), text):
             for max_len, verbs in ((16, False), (22, False), (20, True)):
                 alone = entities._left_extend(text, e, s, max_len, allow_verbs=verbs)

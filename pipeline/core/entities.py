@@ -401,33 +401,49 @@ def _pos_trim(prefix: str, allow_verbs: bool, company: bool = False) -> int:
 class _TermsInText:
     """Where a text holds the known parks and bodies (``_lexicon_automaton``) and the park terms
     (``_abbreviation_automaton``), found once for every name ended by a suffix in it: ``_left_extend`` asked
-    both automata about a window before each suffix, 49,000 calls each over 400 bench documents."""
+    both automata about a window before each suffix, 49,000 calls each over 400 bench documents. The known
+    names are the matches ``find_named`` reports anyway; the park terms are looked for at the first name."""
+
+    __slots__ = ("_text", "_known", "_park_terms")
+
+    def __init__(self, text: str, known: list[tuple[int, int, str, object]]):
+        self._text = text
+        self._known = _Spans([(s, e) for s, e, _, _ in known])  # find_all's matches, by end
+        self._park_terms: _Spans | None = None
+
+    def known_within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        return self._known.within(lo, hi)
+
+    def park_terms_within(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        if self._park_terms is None:
+            self._park_terms = _Spans([(s, e) for _, s, e in _abbreviation_automaton()[0].find_indexes(self._text)])
+        return self._park_terms.within(lo, hi)
+
+
+class _Spans:
+    """(start, end) spans in the order of their ends."""
 
     __slots__ = ("_spans", "_ends")
 
-    def __init__(self, automaton: Automaton, text: str):
-        self._spans = [(s, e) for _, s, e in automaton.find_indexes(text)]  # in the order of their ends
-        self._ends = [e for _, e in self._spans]
+    def __init__(self, spans: list[tuple[int, int]]):
+        self._spans = spans
+        self._ends = [e for _, e in spans]
 
     def within(self, lo: int, hi: int) -> list[tuple[int, int]]:
-        """The (start, end) of the terms inside text[lo:hi], as a scan of that slice finds them."""
+        """The spans inside text[lo:hi], as a scan of that slice finds them."""
         spans = self._spans[bisect_right(self._ends, lo):bisect_right(self._ends, hi)]
         return [(s, e) for s, e in spans if s >= lo]
 
 
-def _terms_in(text: str) -> tuple[_TermsInText, _TermsInText]:
-    return _TermsInText(_lexicon_automaton(), text), _TermsInText(_abbreviation_automaton()[0], text)
-
-
 def _within(automaton: Automaton, text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """``_TermsInText.within`` for a text scanned only there."""
+    """``_Spans.within`` for a text scanned only there."""
     return [(lo + s, lo + e) for _, s, e in automaton.find_indexes(text[lo:hi])]
 
 
 def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_verbs: bool = False,
-                 company: bool = False, terms: tuple[_TermsInText, _TermsInText] | None = None) -> int:
-    """Start of the name that ends with the suffix at [suffix_start, end). ``terms``: ``_terms_in(text)``, for
-    a caller that extends many names of one text."""
+                 company: bool = False, terms: _TermsInText | None = None) -> int:
+    """Start of the name that ends with the suffix at [suffix_start, end). ``terms``: those of ``text``, for a
+    caller that extends many names of one text."""
     i = suffix_start
     floor = max(0, end - max_len)
     reach = text[floor:suffix_start]
@@ -453,12 +469,12 @@ def _left_extend(text: str, end: int, suffix_start: int, max_len: int, allow_ver
     # never cut inside a known park or body (中|国(云南)自由贸易试验区, past the length limit) or a park term
     # (自|贸试验区 → 自贸试验区)
     lo = max(0, start - 24)
-    known = terms[0].within(lo, suffix_start) if terms else _within(_lexicon_automaton(), text, lo, suffix_start)
+    known = terms.known_within(lo, suffix_start) if terms else _within(_lexicon_automaton(), text, lo, suffix_start)
     start = min([ks for ks, ke in known if ks < start < ke], default=start)
     # a park term written across the start moves it back; only a text holding one near the start is asked
     automaton, longest = _abbreviation_automaton()
     lo, hi = max(0, start - longest + 1), start + longest - 1
-    if terms[1].within(lo, hi) if terms else _within(automaton, text, lo, hi):
+    if terms.park_terms_within(lo, hi) if terms else _within(automaton, text, lo, hi):
         for short, full in _abbreviations():
             for term in (short, full):
                 k = text.rfind(term, max(0, start - len(term) + 1), suffix_start + len(term))
@@ -525,7 +541,8 @@ def find_named(text: str) -> list[EntityMention]:
     """Parks, companies, bodies and projects found by their suffix."""
     out: list[EntityMention] = []
     suffixes = _suffixes()
-    terms = _terms_in(text)
+    known = find_all(_lexicon_automaton(), text)
+    terms = _TermsInText(text, known)
     ends: dict[int, tuple[int, str]] = {}
     for s, e, word, etype in find_all(_suffix_automaton(), text):
         if e not in ends or s < ends[e][0]:
@@ -568,7 +585,7 @@ def find_named(text: str) -> list[EntityMention]:
         out.append(EntityMention(name, start, e, etype, "", name))
     out.extend(_projects(text, terms))
     out.extend(_companies_by_executive(text, out))
-    for s, e, word, (etype, canon) in find_all(_lexicon_automaton(), text):
+    for s, e, word, (etype, canon) in known:
         out.append(EntityMention(word, s, e, etype, "", canon))
     return _split_coordinated(_dedupe_nested(out))
 
@@ -621,7 +638,7 @@ _OWNER = re.compile(r"(?:集团|公司|有限公司)")
 _CATEGORY_PROJECT = re.compile(r"(?:招商引资|签约|新签约|重点|在建|续建|新建|新开工|开工|竣工|投产|亿元以上|以上|各类|相关|一批|产业化)$")
 
 
-def _projects(text: str, terms: tuple[_TermsInText, _TermsInText] | None = None) -> list[EntityMention]:
+def _projects(text: str, terms: _TermsInText | None = None) -> list[EntityMention]:
     out = []
     for m in _PROJECT.finditer(text):
         s, e = m.start(), m.end()
