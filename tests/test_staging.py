@@ -130,16 +130,19 @@ def test_a_batch_reads_the_rows_of_its_documents_whether_or_not_its_range_holds_
     staging.append(con, "stg_document", [{"document_id": d, "text": f"正文{d}"} for d in docs])
     staging.append(con, "stg_article", [{"article_id": f"{d}-{k}", "document_id": d, "body": f"正文{d}",
                                          "byline_people": []} for d in docs for k in (1, 0)])
-    staging.append(con, "stg_mention", [{"entity_key": f"k{d}", "document_id": d, "article_id": f"{d}-0",
-                                         "char_start": start, "char_end": None if start is None else 2}
-                                        for d in docs for start in (0, None)])
+    staging.append(con, "stg_mention", [{"entity_key": f"k{d}", "entity_type": etype, "document_id": d,
+                                         "article_id": f"{d}-0", "char_start": start,
+                                         "char_end": None if start is None else 2}
+                                        for d in docs for start, etype in ((0, "region"), (None, "region"), (0, "person"))])
     for batch in (["d1", "d2", "d3"], ["d1", "d3", "d5"], ["d0", "d5"], ["d4"]):
         assert STAGE["articles"].read(con, batch)["documents"].column("document_id").to_pylist() == batch
         assert STAGE["entities"].read(con, batch)["articles"].column("article_id").to_pylist() == \
             [f"{d}-{k}" for d in batch for k in (0, 1)]
         fact = STAGE["quantities"].read(con, batch)
         assert fact["articles"].column("document_id").to_pylist() == [d for d in batch for _ in (0, 1)]
-        assert fact["mentions"].column("document_id").to_pylist() == batch  # the placed mentions only
+        # the placed mentions of what a quantity can be about only (no persons)
+        assert fact["mentions"].column("document_id").to_pylist() == batch
+        assert set(fact["mentions"].column("entity_type").to_pylist()) == {"region"}
     with pytest.raises(duckdb.CatalogException):
         con.execute("SELECT * FROM _batch")  # the sparse batches' id table is gone after the read
 

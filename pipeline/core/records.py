@@ -204,7 +204,8 @@ def _mention_row(article: dict, m: EntityMention, ends: list[int], body_length: 
 
 # --- stage 4: quantities ---------------------------------------------------
 
-_SUBJECT_TYPES = {"project": 5, "company": 4, "park": 3, "region": 2, "organization": 1}
+# the entity types a quantity can be about (a person's mentions are read for nothing else here)
+SUBJECT_TYPES = {"project": 5, "company": 4, "park": 3, "region": 2, "organization": 1}
 
 
 def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
@@ -215,13 +216,19 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
     allowed = [(s["start"], s["end"]) for s in article["segments"] if s["kind"] in _QUANTITY_SEGMENTS]
     quantities = [q for q in parse_quantities(body, ref)
                   if any(s <= q.char_start and q.char_end <= e for s, e in allowed)]
-    spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in _SUBJECT_TYPES]
+    if not quantities:
+        return []  # two articles in five: no subjects to look for
+    spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in SUBJECT_TYPES]
     title_end = max((seg["end"] for seg in article["segments"] if seg["kind"] in ("title", "kicker", "subtitle")), default=0)
-    main = _main_subject(spans, title_end)
     by_start = _SpansByStart(spans)
+    main: list[dict | None] = []  # the article's main subject, found for the first quantity that has no other
     rows = []
     for q in quantities:
-        subject = _subject(body, q, by_start) or main
+        subject = _subject(body, q, by_start)
+        if subject is None:
+            if not main:
+                main.append(_main_subject(spans, title_end))
+            subject = main[0]
         rows.append(_quantity_row(article, q, subject, bool(article.get("published_date_inferred"))))
     return rows
 

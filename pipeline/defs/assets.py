@@ -22,6 +22,7 @@ import pyarrow as pa
 from dagster_duckdb import DuckDBResource
 
 from .. import intake, lakehouse, parallel, report, stages, staging, warehouse
+from ..core.records import SUBJECT_TYPES
 from ..core.relations import RELATION_VERBS
 from .metadata import markdown_table, preview
 from .resources import PipelinePaths
@@ -240,13 +241,15 @@ def _read_articles(con, batch: list[str]) -> dict:
 
 
 def _read_articles_and_mentions(con, batch: list[str]) -> dict:
-    """The articles and the mentions placed in their text (a byline name is not), as the quantities read them."""
+    """The articles and the mentions placed in their text (a byline name is not) of the entities a quantity can be
+    about (not persons: an eighth of the mentions, sent to the workers and turned into rows for nothing)."""
     with _in_batch(con, batch) as (where, params):
         return {
             "articles": con.execute(f"SELECT {_FACT_ARTICLE_COLUMNS} FROM stg_article WHERE {where} "
                                     "ORDER BY document_id, article_id", params).to_arrow_table(),
             "mentions": con.execute(f"SELECT {_FACT_MENTION_COLUMNS} FROM stg_mention WHERE {where} "
-                                    "AND char_start IS NOT NULL ORDER BY document_id", params).to_arrow_table()}
+                                    "AND char_start IS NOT NULL AND list_contains(?, entity_type) ORDER BY document_id",
+                                    [*params, list(SUBJECT_TYPES)]).to_arrow_table()}
 
 
 def _read_relation_inputs(con, batch: list[str]) -> dict:
