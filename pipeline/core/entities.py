@@ -7,7 +7,7 @@ same key in every document (region:530181, park:滇中新区, person:杨东伟).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -206,7 +206,10 @@ def _span_of(match: tuple) -> tuple[int, int]:
 
 
 def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> int:
-    return sum(doc_regions.get(a.region_id, 0) for a in gazetteer.ancestors(region.parent_id))
+    support = 0
+    for a in gazetteer.ancestors(region.parent_id):  # a loop, not sum() over a generator: 5% of the stage's time
+        support += doc_regions.get(a.region_id, 0)
+    return support
 
 
 def find_regions(text: str) -> list[EntityMention]:
