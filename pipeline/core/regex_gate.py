@@ -106,21 +106,26 @@ def _item(op, av) -> frozenset[str] | None:
 Gate = tuple[frozenset[str], ...]
 
 
-def starts_with_character(pattern: re.Pattern[str]) -> bool:
-    """Whether every match of ``pattern`` starts with a character of a set the regex engine reads from the pattern
-    itself (a character, a class, or alternatives each starting with a character), so that a search skips to the
-    positions holding one without trying the pattern at the others. Python's engine does so for those starts only."""
+def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The characters every match of ``pattern`` starts with, when the regex engine reads them from the pattern
+    itself (a character, a class, or alternatives each starting with a character) and skips a search to the
+    positions holding one without trying the pattern at the others; None otherwise (Python's engine skips so for
+    those starts only), or when the class is not a short list (a category, a negation, a wide range)."""
     items = P.parse(pattern.pattern, pattern.flags)
     while True:
         if not items.data:
-            return False
+            return None
         op, av = items.data[0]
         if op != C.SUBPATTERN or av[1] or av[2]:  # a group (no flags of its own): look inside
             break
         items = av[-1]
-    if op in (C.LITERAL, C.IN):
-        return True
-    return op == C.BRANCH and all(alt.data and alt.data[0][0] == C.LITERAL for alt in av[1])
+    if op == C.LITERAL:
+        return frozenset(chr(av))
+    if op == C.IN:
+        return _class_chars(av)
+    if op == C.BRANCH and all(alt.data and alt.data[0][0] == C.LITERAL for alt in av[1]):
+        return frozenset(chr(alt.data[0][1]) for alt in av[1])
+    return None
 
 
 def necessary_strings(pattern: re.Pattern[str]) -> Gate:
