@@ -186,4 +186,6 @@ def test_names_extended_with_the_terms_found_once_in_the_whole_text_start_where_
                 alone = entities._left_extend(text, e, s, max_len, allow_verbs=verbs)
                 assert entities._left_extend(text, e, s, max_len, allow_verbs=verbs, terms=terms) == alone, (text, s, e)
                 compared += 1
+            # a name right before a title (the chief-executive rule: no suffix of its own)
+            assert entities._left_extend(text, e, e, 8, terms=terms) == entities._left_extend(text, e, e, 8)
     assert compared > 1000

@@ -587,7 +587,7 @@ def find_named(text: str) -> list[EntityMention]:
             continue
         out.append(EntityMention(name, start, e, etype, "", name))
     out.extend(_projects(text, terms))
-    out.extend(_companies_by_executive(text, out))
+    out.extend(_companies_by_executive(text, out, terms))
     for s, e, word, (etype, canon) in known:
         out.append(EntityMention(word, s, e, etype, "", canon))
     return _split_coordinated(_dedupe_nested(out))
@@ -616,14 +616,15 @@ def _split_coordinated(ms: list[EntityMention]) -> list[EntityMention]:
 _PROJECT = re.compile(r"项目")
 
 
-def _companies_by_executive(text: str, found: list[EntityMention]) -> list[EntityMention]:
+def _companies_by_executive(text: str, found: list[EntityMention], terms: _TermsInText | None = None
+                            ) -> list[EntityMention]:
     """三星电子CEO, 联发科 CEO 蔡力行: a name right before a chief executive's title is a company."""
     out = []
     if not _EXEC_TITLE.search(text):
         return out  # the pattern tries every character of the text; most texts name no chief executive
     for m in _COMPANY_BEFORE_EXEC.finditer(text):
         e = m.end(1)
-        start = _left_extend(text, e, e, 8)
+        start = _left_extend(text, e, e, 8, terms=terms)
         name = text[start:e]
         if len(name) < 2 or any(o.char_start <= start and e <= o.char_end for o in found):
             continue

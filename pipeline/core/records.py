@@ -220,15 +220,11 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
         return []  # two articles in five: no subjects to look for
     spans = [m for m in mentions if m.get("char_start") is not None and m["entity_type"] in SUBJECT_TYPES]
     title_end = max((seg["end"] for seg in article["segments"] if seg["kind"] in ("title", "kicker", "subtitle")), default=0)
+    main = _main_subject(spans, title_end)
     by_start = _SpansByStart(spans)
-    main: list[dict | None] = []  # the article's main subject, found for the first quantity that has no other
     rows = []
     for q in quantities:
-        subject = _subject(body, q, by_start)
-        if subject is None:
-            if not main:
-                main.append(_main_subject(spans, title_end))
-            subject = main[0]
+        subject = _subject(body, q, by_start) or main
         rows.append(_quantity_row(article, q, subject, bool(article.get("published_date_inferred"))))
     return rows
 
