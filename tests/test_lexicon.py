@@ -42,3 +42,29 @@ def test_the_gazetteer_and_trigger_lexicons_match_what_a_brute_force_scan_finds(
         triggers.setdefault(trig.text, []).append(trig)
     assert find_all(trigger_automaton(), text) == _every_occurrence(triggers, text)
     assert find_all(entities._lexicon_automaton(), text)  # the park and body lexicon is in use on real text
+
+
+def test_the_unit_pattern_matches_what_the_plain_alternation_of_the_units_matches():
+    """The lookahead on first characters only turns away places no unit starts at: at every position of the
+    bundled documents, and at every unit surface in its own, upper and lower case (the Latin units of two or more
+    letters match in any case, the Kelvin sign included: Python folds it to k), the pattern matches what the
+    alternation alone matches."""
+    import re
+
+    from pipeline.core.lexicon import unit_pattern, units
+
+    surfaces = sorted(units(), key=len, reverse=True)
+    plain = re.compile("|".join(f"(?i:{re.escape(s)})" if s.isascii() and len(s) > 1 and s.isalpha()
+                                else re.escape(s) for s in surfaces))
+    gated = re.compile(unit_pattern())
+    assert gated.pattern.startswith("(?=")
+    text = "\n".join(normalise_text(decode_bytes(p.read_bytes()).text) for p in sorted(SEEDS.glob("*.txt")))
+    probes = [text] + [v for s in surfaces for v in (s, s.upper(), s.lower(), s.replace("k", "\u212a"))]
+    matched = 0
+    for probe in probes:
+        for i in range(len(probe)):
+            a, b = plain.match(probe, i), gated.match(probe, i)
+            assert (a and a.group()) == (b and b.group()), (probe[i:i + 6], a, b)
+            matched += a is not None
+    assert matched > 1000
+    assert gated.fullmatch("KWH") and gated.fullmatch("\u212am") and not gated.fullmatch("M")

@@ -29,11 +29,20 @@ def units() -> dict[str, Unit]:
 
 @lru_cache(maxsize=1)
 def unit_pattern() -> str:
-    """Alternation of unit surfaces, longest first (万平方米 before 米)."""
+    """Alternation of unit surfaces, longest first (万平方米 before 米), behind a lookahead on the characters
+    they start with. The engine tries the alternatives one after another; the quantity pattern asks for a unit
+    after every number, and again at every shorter number it backtracks to, mostly where none follows. One
+    class test turns those away (the quantity patterns over 400 bench documents: 0.42 → 0.37 s)."""
     surfaces = sorted(units(), key=len, reverse=True)
     # Latin unit symbols of two or more letters match in any case (KM, Kg, MW);
     # single letters keep theirs (m is a metre, M is not a unit).
-    return "|".join(f"(?i:{re.escape(s)})" if s.isascii() and len(s) > 1 and s.isalpha() else re.escape(s) for s in surfaces)
+    folded = {s for s in surfaces if s.isascii() and len(s) > 1 and s.isalpha()}
+    exact = [s for s in surfaces if s not in folded]
+    starts = "[" + re.escape("".join(sorted({s[0] for s in exact}))) + "]"
+    if folded:
+        starts += "|(?i:[" + re.escape("".join(sorted({s[0] for s in folded}))) + "])"
+    alternation = "|".join(f"(?i:{re.escape(s)})" if s in folded else re.escape(s) for s in surfaces)
+    return f"(?={starts})(?:{alternation})"
 
 
 @dataclass(frozen=True)
