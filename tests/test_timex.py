@@ -219,3 +219,21 @@ def test_times_of_a_compacted_text_are_what_find_times_gives_it(path):
 def test_as_of_expressions_with_and_without_their_cue(text, raw):
     asof = [t.raw_text for t in find_times(text, REF) if t.kind == "asof"]
     assert asof == ([raw] if raw else [])
+
+
+def test_without_a_reference_date_a_relative_time_names_nothing_and_raises_nothing():
+    """An article with no date is read with no reference date: 上两周 then names no weeks. It raised instead, and
+    the article lost every quantity it held (its extraction stops at the first error)."""
+    import json
+
+    from conftest import SHARED
+    from pipeline.core.quantities import parse_quantities
+
+    texts = [json.loads(line)["input"] for name in ("time", "numbers", "money", "dimensions", "percent")
+             for line in open(SHARED / "conformance" / f"{name}.jsonl", encoding="utf-8")]
+    assert len(texts) > 1700
+    for text in texts:
+        find_times(text, None)
+    assert find_times("上两周，下三个周", None) == []
+    assert [t.label for t in find_times("上两周", date(2024, 5, 8))] == ["2024-04-22/2024-05-05"]
+    assert [q.raw_text for q in parse_quantities("上两周，园区新增投资3亿元。", None)] == ["3亿元"]

@@ -387,7 +387,7 @@ _NOW = re.compile(r"截[至止](?:到)?\s*(?:目前|当前|现阶段|至今)|目
 def _resolve(kind: str, g: dict, ref: date | None) -> tuple | None:
     """(start, end, kind, relative, grain, has_year, has_month) or None."""
     if kind in ("rel_day", "weekend", "weekday", "week", "rel_quarter", "span", "offset", "offset_more", "recent", "half_month",
-                "rel_half", "half_week") and ref is None:
+                "rel_half", "half_week", "week_span") and ref is None:
         return None
     if kind == "rel_day":
         off = {"大大前天": -4, "大前天": -3, "前天": -2, "前日": -2, "昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "本日": 0,
