@@ -189,3 +189,41 @@ def test_names_extended_with_the_terms_found_once_in_the_whole_text_start_where_
             # a name right before a title (the chief-executive rule: no suffix of its own)
             assert entities._left_extend(text, e, e, 8, terms=terms) == entities._left_extend(text, e, e, 8)
     assert compared > 1000
+
+
+def test_regions_weighed_longest_first_are_those_every_candidate_weighed_then_the_longest_kept(corpus_articles):
+    """find_regions skips a candidate inside or across a name it has already accepted. It finds what weighing every
+    candidate and then keeping the longest of overlapping accepted names finds, on every bundled article and on
+    texts where a full name holds a short one (西双版纳州 / 版纳), two names cross, or a short form stands alone."""
+    from pipeline.core import entities, gazetteer
+    from pipeline.core.spans import select_disjoint
+
+    def every_candidate_weighed(text):
+        cands = entities._region_candidates(text)
+        context = {}
+        for _, _, _, (_, certain) in cands:
+            if certain is not None:
+                for a in gazetteer.ancestors(certain.region_id):
+                    context[a.region_id] = context.get(a.region_id, 0) + 1
+        accepted = []
+        for s, e, word, (regs, _) in cands:
+            if not regs:
+                if word in gazetteer.foreign_countries() and entities._word_boundary_ok(text, s, e):
+                    accepted.append((s, e, "country:" + gazetteer.foreign_countries()[word][0]))
+                continue
+            best = entities._choose_region(text, s, e, word, entities._rank_regions(word, regs, context), context)
+            if best is not None:
+                accepted.append((s, e, f"region:{best.region_id}"))
+        return select_disjoint(accepted, lambda m: (m[0], m[1]), lambda m: (m[0] - m[1], m[0]))
+
+    texts = [a["body"] for arts in corpus_articles.values() for a in arts]
+    texts += ["西双版纳州景洪市", "版纳的雨林", "云南省昆明市安宁市禄脿街道", "昆明安宁", "在老挝万象和泰国曼谷", "安宁"]
+    weighed = 0
+    for text in texts:
+        expected = every_candidate_weighed(text)
+        found = [(m.char_start, m.char_end, m.key, m.region_level) for m in find_regions(text)]
+        # the chosen names in text order, then the one-character typos of townships (_fuzzy_townships)
+        assert [f[:3] for f in found[:len(expected)]] == expected, text
+        assert all(level == "township" for *_, level in found[len(expected):]), text
+        weighed += len(expected)
+    assert weighed > 250

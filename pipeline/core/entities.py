@@ -18,7 +18,7 @@ from .lexicon import Automaton, build_automaton, find_all
 from .reference import load_csv
 from .jionlp_data import all_surnames, surnames
 from .segmenter import dictionary_freq, pos_cut, word_boundaries, word_freq
-from .spans import DisjointSpans, select_disjoint
+from .spans import DisjointSpans
 from .text import clause_start
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -205,6 +205,14 @@ def _span_of(match: tuple) -> tuple[int, int]:
     return match[0], match[1]
 
 
+def _longest_first(match: tuple) -> tuple[int, int]:
+    return match[0] - match[1], match[0]
+
+
+def _start_of_mention(m: EntityMention) -> int:
+    return m.char_start
+
+
 def _context_support(doc_regions: dict[str, int], region: gazetteer.Region) -> int:
     support = 0
     for a in gazetteer.ancestors(region.parent_id):  # a loop, not sum() over a generator: 5% of the stage's time
@@ -221,13 +229,21 @@ def find_regions(text: str) -> list[EntityMention]:
         if certain is not None:
             for a in gazetteer.ancestors(certain.region_id):
                 context[a.region_id] = context.get(a.region_id, 0) + 1
-    accepted: list[EntityMention] = []
+    out: list[EntityMention] = []
     rankings: dict[str, tuple[list[gazetteer.Region], int]] = {}  # a name recurs in a document: rank it once
-    for s, e, word, (regs, _) in cands:
+    # Of overlapping accepted names the longest wins (西双版纳州 over 版纳; the first of equally long ones), so
+    # the candidates are weighed longest first, and one inside or across a name already accepted is not weighed
+    # at all: it could only lose (10,145 of 67,962 candidates over 400 bench documents: short forms inside full
+    # names, names across longer ones).
+    taken = DisjointSpans()
+    for s, e, word, (regs, _) in sorted(cands, key=_longest_first):
+        if taken.overlaps(s, e):
+            continue
         if not regs:
             if word in countries and _word_boundary_ok(text, s, e):
                 short, full = countries[word]
-                accepted.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
+                taken.add(s, e)
+                out.append(EntityMention(word, s, e, "region", f"country:{short}", short, region_level="foreign_country"))
             continue
         if word not in rankings:
             rankings[word] = _rank_regions(word, regs, context)
@@ -235,11 +251,11 @@ def find_regions(text: str) -> list[EntityMention]:
         if best is None:
             continue
         parent = best.parent_id
-        accepted.append(EntityMention(word, s, e, "region", f"region:{best.region_id}", best.name,
-                                      region_level=best.level, admin_code=best.admin_code,
-                                      parent_key=f"region:{parent}" if parent else None))
-    # overlapping accepted matches: the longest wins (西双版纳州 over 版纳)
-    out = select_disjoint(accepted, lambda m: (m.char_start, m.char_end), lambda m: (-(m.char_end - m.char_start), m.char_start))
+        taken.add(s, e)
+        out.append(EntityMention(word, s, e, "region", f"region:{best.region_id}", best.name,
+                                 region_level=best.level, admin_code=best.admin_code,
+                                 parent_key=f"region:{parent}" if parent else None))
+    out.sort(key=_start_of_mention)
     out.extend(_fuzzy_townships(text, out, context))
     return out
 
