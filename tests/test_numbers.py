@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from pipeline.core.numbers import parse_number
 
@@ -174,3 +174,41 @@ def test_compact_drops_stray_spaces_and_maps_back_to_the_original():
     k = out.index("234")
     assert text[slice(*map_span(idx, k, k + 3))] == "234"
     assert compact("x\t\ty z") == ("x y z", [0, 1, 3, 4, 5])
+
+
+@example("12345678901234567890123456789012")  # past the context's 28 digits: rounded, as the general path rounds
+@example("-0.50亿")
+@given(st.from_regex(r"[-+]?[0-9]{1,32}(?:\.[0-9]{1,12})?[万亿]?", fullmatch=True))
+def test_an_arabic_number_with_a_big_unit_skips_the_tokens_for_the_same_decimal(text):
+    """parse_number's short path (one Arabic number, at most one 万 or 亿) gives the Decimal the general path gives:
+    the same value, digits and exponent (str), rounding of numbers past the context's 28 digits included."""
+    from pipeline.core import numbers
+
+    raw = text[1:] if text[0] in "+-" else text
+    general = numbers._value_of(raw, text)
+    short = parse_number(text).value
+    expected = -general if text[0] == "-" else general
+    assert numbers._ARABIC_AND_BIG_UNIT.fullmatch(raw)
+    assert (str(short), short) == (str(expected), expected)
+
+
+def test_every_number_of_the_bundled_texts_parses_as_the_general_path_parses_it():
+    from pathlib import Path
+
+    from pipeline.core import numbers
+    from pipeline.core.text import decode_bytes, normalise_text
+
+    texts = [normalise_text(decode_bytes(p.read_bytes()).text)
+             for p in sorted((Path(__file__).resolve().parents[1] / "seeds" / "documents").glob("*.txt"))]
+    shortcut = 0
+    for text in texts:
+        for m in numbers.NUMBER_RE.finditer(text):
+            for s in (m.group(), m.group() + "万", m.group() + "亿"):
+                try:
+                    general = numbers._value_of(s.strip().replace("，", ","), s)
+                except numbers.NumberError:
+                    continue
+                short = parse_number(s).value
+                assert (str(short), short) == (str(general), general), s
+                shortcut += bool(numbers._ARABIC_AND_BIG_UNIT.fullmatch(s))
+    assert shortcut > 1000

@@ -155,6 +155,29 @@ def parse_number(text: str) -> ParsedNumber:
     negative = raw[0] in "-−负"
     if raw[0] in "+-−负正":
         raw = raw[1:]
+    plain = _ARABIC_AND_BIG_UNIT.fullmatch(raw)
+    if plain:
+        value = _plain_value(plain.group(1), plain.group(2))
+    else:
+        value = _value_of(raw, text)
+    return ParsedNumber(-value if negative else value, approx)
+
+
+# 12, 12.5, 3万, 52.17亿: three numbers in four that quantities parse. They skip the tokens and take the same
+# arithmetic the general path does on them (``_evaluate`` adds a number to 0, a big unit multiplies and adds 0),
+# which gives the same Decimal, digits and exponent alike (test: both paths on every number of the bundled texts).
+_ARABIC_AND_BIG_UNIT = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿]?)")
+
+
+def _plain_value(number: str, big_unit: str) -> Decimal:
+    value = Decimal(0) + Decimal(number)
+    if big_unit:
+        value = value * Decimal(10) ** BIG_UNITS[big_unit] + Decimal(0)
+    return value
+
+
+def _value_of(raw: str, text: str) -> Decimal:
+    """The value of ``raw``: ``text`` without its sign, 几 and blanks at either end (``text``, for errors)."""
     tokens = _tokens(raw)
     if not tokens:
         raise NumberError(text)
@@ -175,7 +198,7 @@ def parse_number(text: str) -> ParsedNumber:
         value = _digits_value([(k, 0 if k == "z" else v) for k, v in tokens])
     else:
         value = _evaluate(tokens)
-    return ParsedNumber(-value if negative else value, approx)
+    return value
 
 
 def normalise_decimal(value: Decimal) -> Decimal:
