@@ -113,7 +113,7 @@ def _quantity_matches(text: str) -> list[re.Match[str]]:
             continue  # it needs 百分之 or 千分之
         if pat is bare:
             # A number with neither unit nor percent is a quantity only as an amount of money (_extract drops the
-            # others), and these are two in five of all matches. One that cannot be money is left out here: such
+            # others), and these are three in five of all matches. One that cannot be money is left out here: such
             # matches come last in the choice below and never overlap one another (one pattern's), so it blocks
             # nothing, and it spares _extract's tests on every one of them. A text without 万, 亿, a currency or
             # 百分之/千分之 holds none to keep (two articles in three, two fifths of the text): it is not scanned.
