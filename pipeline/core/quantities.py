@@ -848,11 +848,14 @@ _ANNUAL_OUTPUT = re.compile(r"(?:年产|年产能|年生产|每年生产|年处�
 
 
 def _apply_context_units(text: str, q: Quantity) -> None:
+    if q.kind not in ("money", "mass"):
+        return  # the words before are read for these two only (one quantity in seven)
     before = text[max(q.sentence_start, q.char_start - 12):q.char_start]
-    clause = text[clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
-    if q.kind == "money" and ("亩均" in clause or "每亩" in before):
-        q.unit_code, q.kind = "CNY/mu", "intensity"
-    if q.kind == "mass" and _ANNUAL_OUTPUT.search(before):
+    if q.kind == "money":
+        clause = text[clause_start(text, q.char_start, q.sentence_start, "，,；;。"):q.char_start]
+        if "亩均" in clause or "每亩" in before:
+            q.unit_code, q.kind = "CNY/mu", "intensity"
+    elif _ANNUAL_OUTPUT.search(before):
         q.unit_code, q.kind = "t/yr", "capacity"
 
 
