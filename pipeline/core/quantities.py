@@ -42,6 +42,12 @@ def _currencies() -> dict[str, lexicon.Unit]:
 
 
 @lru_cache(maxsize=1)
+def _currencies_longest_first() -> tuple[str, ...]:
+    """The currency surfaces, longest first: 新台币 is tried before 台币."""
+    return tuple(sorted(_currencies(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _num() -> str:
     """Number pattern whose multipliers never eat the first character of a unit (2亿千瓦时)."""
     alts = []
@@ -54,7 +60,7 @@ def _num() -> str:
 
 
 def _core(unit: str) -> str:
-    cur = "|".join(sorted(map(re.escape, _currencies()), key=len, reverse=True))
+    cur = "|".join(map(re.escape, _currencies_longest_first()))
     return (
         rf"(?P<cur>{cur})?(?P<pre>{_PRE_QUAL})?(?P<neg>{_NEG})?"
         rf"(?P<pct>百分之|千分之)?"
@@ -102,25 +108,21 @@ def fraction_re() -> re.Pattern[str]:
 def _bare_kept_cue() -> re.Pattern[str]:
     """What a text needs for one of its bare numbers to be kept (``_unitless_money`` or a percent): 万 or 亿
     closing the number, a currency before it, 百分之 or 千分之."""
-    return re.compile("|".join(["万", "亿", "分之", *sorted(map(re.escape, _currencies()), key=len, reverse=True)]))
+    return re.compile("|".join(["万", "亿", "分之", *map(re.escape, _currencies_longest_first())]))
 
 
 def _quantity_matches(text: str) -> list[re.Match[str]]:
-    found: list[re.Match[str]] = []
     with_unit, percent_words, bare = quantity_patterns()
-    for pat in (with_unit, percent_words, bare):
-        if pat is percent_words and "分之" not in text:
-            continue  # it needs 百分之 or 千分之
-        if pat is bare:
-            # A number with neither unit nor percent is a quantity only as an amount of money (_extract drops the
-            # others), and these are three in five of all matches. One that cannot be money is left out here: such
-            # matches come last in the choice below and never overlap one another (one pattern's), so it blocks
-            # nothing, and it spares _extract's tests on every one of them. A text without 万, 亿, a currency or
-            # 百分之/千分之 holds none to keep (two articles in three, two fifths of the text): it is not scanned.
-            if _bare_kept_cue().search(text):
-                found.extend(m for m in pat.finditer(text) if m.group("pct") or _unitless_money(text, m) is not None)
-        else:
-            found.extend(pat.finditer(text))  # every match holds a number: n1 matches one character or more
+    found = list(with_unit.finditer(text))  # every match holds a number: n1 matches one character or more
+    if "分之" in text:  # percent_words needs 百分之 or 千分之
+        found.extend(percent_words.finditer(text))
+    # A number with neither unit nor percent is a quantity only as an amount of money (_extract drops the others),
+    # and these are three in five of all matches. One that cannot be money is left out here: such matches come last
+    # in the choice below and never overlap one another (one pattern's), so it blocks nothing, and it spares
+    # _extract's tests on every one of them. A text without 万, 亿, a currency or 百分之/千分之 holds none to keep
+    # (two articles in three, two fifths of the text): it is not scanned.
+    if _bare_kept_cue().search(text):
+        found.extend(m for m in bare.finditer(text) if m.group("pct") or _unitless_money(text, m) is not None)
     return select_disjoint(found, lambda m: m.span(),
                            lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
 
@@ -670,7 +672,7 @@ def _tails(text: str, q: Quantity, unit_surface: str, m: re.Match[str]) -> None:
     if m.group("post"):
         return
     if q.unit_code == "CNY" and unit_surface in ("元", "圆", "块", "块钱"):
-        cur = next((c for c in sorted(_currencies(), key=len, reverse=True) if rest.startswith(c)), None)
+        cur = next((c for c in _currencies_longest_first() if rest.startswith(c)), None)
         if cur and not m.group("cur"):
             q.unit_code = _currencies()[cur].unit_code
             q.char_end += len(cur)
