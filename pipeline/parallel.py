@@ -23,12 +23,13 @@ def workers() -> int:
 def _warm() -> None:
     import gc
 
-    from .core import entities, gazetteer, segmenter
+    from .core import entities, gazetteer, segmenter, timex
 
     gazetteer.surface_index()
     segmenter.tokenizer()
     segmenter.fast_tokenizer()
     entities._region_automaton()
+    timex._SCANNER.engine()  # the time patterns' Hyperscan database, from the disk cache
     # The warm state (gazetteer, dictionaries, automata: millions of objects) lives as long as the worker:
     # frozen, the collector's full passes stop walking it, which took 3-5% of the text core's time.
     gc.freeze()
