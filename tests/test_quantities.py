@@ -257,3 +257,36 @@ def test_every_quantity_pattern_match_holds_a_number():
     for pat in quantities.quantity_patterns():
         assert pat.groupindex["n1"] and all(m.group("n1") for m in pat.finditer("约12亿元，百分之三十，两万吨"))
     assert re.compile(f"(?:{quantities._num()})").fullmatch("") is None
+
+
+def test_bare_numbers_kept_in_the_sentences_with_a_cue_are_those_of_the_whole_text():
+    """A bare number is kept only as money or a percent, which needs a cue in its sentence (万, 亿, a currency,
+    分之): scanning those sentences alone keeps what scanning the whole text keeps, in the same order."""
+    import json
+
+    from conftest import SHARED, corpus_file
+
+    from pipeline.core import quantities, records
+
+    _, _, bare = quantities.quantity_patterns()
+    assert quantities._within_sentences(bare)  # else the whole text is scanned, and this test proves nothing
+
+    def kept(text, matches):
+        return [m.span() for m in matches if m.group("pct") or quantities._unitless_money(text, m) is not None]
+
+    texts = ["共投资12亿，其中3000万用于研发。另有500人参加！人民币800；百分之五。12", "2024年。五千万元。美元",
+             "计划3亿资金。人民币4！5亿专项资金；百分之六？7"]
+    for name in ("000", "001", "002", "003"):
+        doc = records.read_document(corpus_file(name).read_bytes(), name)
+        texts.append(doc["text"])
+        texts.extend(a["body"] for a in records.split_articles(doc["document_id"], doc["text"])[1])
+    for path in sorted((SHARED / "conformance").glob("*.jsonl")):
+        texts.extend(json.loads(line)["input"] for line in open(path, encoding="utf-8"))
+    total = 0
+    for text in texts:
+        whole = kept(text, bare.finditer(text))
+        assert kept(text, quantities._bare_matches_with_cue(text, bare)) == whole, text
+        total += len(whole)
+    assert total > 50
+    # one kept in each sentence: 亿 before a money noun, a currency, 亿 again, a percent; 7 is no amount
+    assert kept(texts[2], quantities._bare_matches_with_cue(texts[2], bare)) == [(2, 4), (7, 11), (12, 14), (19, 23)]

@@ -105,3 +105,20 @@ def test_patterns_whose_start_the_engine_skips_to():
     assert "year" in lookahead and "date" in lookahead and "span" not in lookahead and "rel_day" not in lookahead
     assert "recent" in lookahead  # 日前 starts with 日, which starts no time
     assert all(first_characters(p) <= timex._FIRST_CHARS for kind, p in timex._ATOMS if kind not in lookahead)
+
+
+def test_what_a_pattern_may_read():
+    from pipeline.core.regex_gate import reads_any
+
+    def reads(pattern: str, chars: str) -> bool:
+        return reads_any(re.compile(pattern), chars)
+
+    assert not reads(r"\d+[万亿]?(?:元|美元)", "。！")
+    assert reads(r"\d+(?=。)", "。")  # a lookahead reads too
+    assert reads(r"\d+(?!。)", "。")
+    assert reads(r"年.月", "。") and reads(r"[^年]", "。")  # any character, a negated class
+    assert reads(r"\s", "\n") and not reads(r"\s", "。")
+    assert reads(r"(?i:k)", "\u212a") and not reads(r"k", "\u212a")  # the Kelvin sign is a k only case-blind
+    assert reads(r"(?i)[a-z]", "\u212a") and not reads(r"(?i:[a-j])(?-i:k)", "\u212a")
+    assert reads(r"[\D]", "。") and not reads(r"[\d]", "。")
+    assert reads(r"(a)?(?(1)b|。)", "。")

@@ -13,11 +13,12 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from typing import Iterator
 
 from . import lexicon
 from .numbers import CN_DIGITS, NumberError, compact, map_span, normalise_decimal, parse_number
 from .timex import TimeExpr, find_times_in_compact
-from .regex_gate import finditer_gated
+from .regex_gate import finditer_gated, reads_any
 from .segmenter import word_freq
 from .spans import select_disjoint
 from .text import SENTENCE_END, SENTENCE_ENDS, clause_start
@@ -111,6 +112,36 @@ def _bare_kept_cue() -> re.Pattern[str]:
     return re.compile("|".join(["万", "亿", "分之", *map(re.escape, _currencies_longest_first())]))
 
 
+_SENTENCE_END_MARKS = "。！？；"
+_SENTENCE_END = re.compile(f"[{_SENTENCE_END_MARKS}]")
+
+
+@lru_cache(maxsize=None)
+def _within_sentences(pattern: re.Pattern[str]) -> bool:
+    """Whether no match of ``pattern`` and no lookaround it tries reads a sentence end mark: then the scan of a
+    sentence, up to its end mark included, finds what the scan of the whole text finds in that sentence."""
+    return not reads_any(pattern, _SENTENCE_END_MARKS)
+
+
+def _bare_matches_with_cue(text: str, bare: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """``bare.finditer(text)`` in the sentences holding a cue (``_bare_kept_cue``), where every bare number that
+    is kept is: over 400 bench documents 243 of the 56,357 bare numbers are kept, 4,340 of the 21,576 sentences
+    with one hold a cue, and those are 14% of the text."""
+    if not _within_sentences(bare):  # the pattern reads across sentences: the whole text, if it holds a cue
+        if _bare_kept_cue().search(text):
+            yield from bare.finditer(text)
+        return
+    n = len(text)
+    scanned_to = 0  # where the sentence last scanned ends (a sentence starts there)
+    for cue in _bare_kept_cue().finditer(text):
+        if cue.start() < scanned_to:
+            continue
+        start = max(scanned_to, *(text.rfind(c, scanned_to, cue.start()) + 1 for c in _SENTENCE_END_MARKS))
+        end_mark = _SENTENCE_END.search(text, cue.end())
+        scanned_to = end_mark.end() if end_mark else n
+        yield from bare.finditer(text, start, scanned_to)
+
+
 def _quantity_matches(text: str) -> list[re.Match[str]]:
     with_unit, percent_words, bare = quantity_patterns()
     found = list(with_unit.finditer(text))  # every match holds a number: n1 matches one character or more
@@ -119,10 +150,8 @@ def _quantity_matches(text: str) -> list[re.Match[str]]:
     # A number with neither unit nor percent is a quantity only as an amount of money (_extract drops the others),
     # and these are three in five of all matches. One that cannot be money is left out here: such matches come last
     # in the choice below and never overlap one another (one pattern's), so it blocks nothing, and it spares
-    # _extract's tests on every one of them. A text without 万, 亿, a currency or 百分之/千分之 holds none to keep
-    # (two articles in three, two fifths of the text): it is not scanned.
-    if _bare_kept_cue().search(text):
-        found.extend(m for m in bare.finditer(text) if m.group("pct") or _unitless_money(text, m) is not None)
+    # _extract's tests on every one of them.
+    found.extend(m for m in _bare_matches_with_cue(text, bare) if m.group("pct") or _unitless_money(text, m) is not None)
     return select_disjoint(found, lambda m: m.span(),
                            lambda m: (-(m.end() - m.start()) if m.group("unit") or m.group("pct") else 0, m.start()))
 

@@ -108,6 +108,64 @@ def _item(op, av) -> frozenset[str] | None:
 Gate = tuple[frozenset[str], ...]
 
 
+_CATEGORY_SPELLED = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+                     C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
+
+
+def reads_any(pattern: re.Pattern[str], chars: str) -> bool:
+    """Whether a match of ``pattern``, or a lookaround it tries, may hold one of ``chars`` (each item asked of
+    Python's engine itself, case folding included; an item this reading does not know counts as reading them).
+    Without, a scan stopped after one of them finds what a scan of the whole text finds before it."""
+
+    def item_reads(op, av, fold: bool) -> bool:
+        flags = "(?i)" if fold else ""
+        if op == C.ANY:
+            return True
+        if op in (C.LITERAL, C.NOT_LITERAL):
+            same = [re.fullmatch(flags + re.escape(chr(av)), c) is not None for c in chars]
+            return any(same) if op == C.LITERAL else not all(same)
+        negated, parts = False, []
+        for sub_op, sub_av in av:
+            if sub_op == C.NEGATE:
+                negated = True
+            elif sub_op == C.LITERAL:
+                parts.append(re.escape(chr(sub_av)))
+            elif sub_op == C.RANGE:
+                parts.append(re.escape(chr(sub_av[0])) + "-" + re.escape(chr(sub_av[1])))
+            elif sub_op == C.CATEGORY and sub_av in _CATEGORY_SPELLED:
+                parts.append(_CATEGORY_SPELLED[sub_av])
+            else:
+                return True
+        if not parts:
+            return negated
+        charset = re.compile(flags + "[" + "^" * negated + "".join(parts) + "]")
+        return any(charset.fullmatch(c) for c in chars)
+
+    def reads(items, fold: bool) -> bool:
+        for op, av in items:
+            if op in (C.LITERAL, C.NOT_LITERAL, C.IN, C.ANY):
+                found = item_reads(op, av, fold)
+            elif op == C.BRANCH:
+                found = any(reads(alt, fold) for alt in av[1])
+            elif op == C.SUBPATTERN:
+                found = reads(av[3], (fold or bool(av[1] & re.IGNORECASE)) and not av[2] & re.IGNORECASE)
+            elif op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+                found = reads(av[2], fold)
+            elif op in (C.ASSERT, C.ASSERT_NOT):
+                found = reads(av[1], fold)
+            elif op == getattr(C, "ATOMIC_GROUP", None):
+                found = reads(av, fold)
+            elif op == C.GROUPREF_EXISTS:
+                found = reads(av[1], fold) or (av[2] is not None and reads(av[2], fold))
+            else:  # an anchor reads nothing, a back-reference what its group read
+                found = op not in (C.AT, C.GROUPREF)
+            if found:
+                return True
+        return False
+
+    return reads(P.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.IGNORECASE))
+
+
 def first_characters(pattern: re.Pattern[str]) -> frozenset[str] | None:
     """The characters every match of ``pattern`` starts with, when the regex engine reads them from the pattern
     itself (a character, a class, or alternatives each starting with a character) and skips a search to the
