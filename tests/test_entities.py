@@ -227,3 +227,29 @@ def test_regions_weighed_longest_first_are_those_every_candidate_weighed_then_th
         assert all(level == "township" for *_, level in found[len(expected):]), text
         weighed += len(expected)
     assert weighed > 250
+
+
+def test_names_before_an_executive_title_are_looked_for_only_before_one():
+    """The company-before-title pattern is tried only 2-9 characters before each title it looks ahead for:
+    the same matches as its scan of the whole text."""
+    import json
+
+    from conftest import SHARED, corpus_file
+
+    from pipeline.core import entities, records, regex_starts
+
+    texts = ["三星电子CEO李在镕", "联发科 CEO 蔡力行", "云南白药集团副总裁王明、董事长张三", "首席执行官", "中国电子科技集团 副总裁张三"]
+    for name in ("000", "001", "002", "003"):
+        texts.append(records.read_document(corpus_file(name).read_bytes(), name)["text"])
+    for path in sorted((SHARED / "conformance").glob("*.jsonl")):
+        texts.extend(json.loads(line)["input"] for line in open(path, encoding="utf-8"))
+    pattern = entities._COMPANY_BEFORE_EXEC
+    found = 0
+    for text in texts:
+        plain = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in regex_starts.finditer(pattern, text, entities._before_executive_titles(text))] == plain
+        found += len(plain)
+    assert found >= 6
+    # eight characters and a space before 副总裁 start ten before its 总裁: 副总裁's own occurrences give that start
+    assert [m.group(1) for m in regex_starts.finditer(pattern, texts[4], entities._before_executive_titles(texts[4]))] \
+        == ["中国电子科技集团"]

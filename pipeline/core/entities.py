@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from . import gazetteer
+from . import gazetteer, regex_starts
 from .lexicon import Automaton, build_automaton, find_all
 from .reference import load_csv
 from .jionlp_data import all_surnames, surnames
@@ -638,7 +638,7 @@ def _companies_by_executive(text: str, found: list[EntityMention], terms: _Terms
     out = []
     if not _EXEC_TITLE.search(text):
         return out  # the pattern tries every character of the text; most texts name no chief executive
-    for m in _COMPANY_BEFORE_EXEC.finditer(text):
+    for m in regex_starts.finditer(_COMPANY_BEFORE_EXEC, text, _before_executive_titles(text)):
         e = m.end(1)
         start = _left_extend(text, e, e, 8, terms=terms)
         name = text[start:e]
@@ -648,6 +648,19 @@ def _companies_by_executive(text: str, found: list[EntityMention], terms: _Terms
             continue
         out.append(EntityMention(name, start, e, "company", "", name))
     return out
+
+
+def _before_executive_titles(text: str) -> list[int]:
+    """Where ``_COMPANY_BEFORE_EXEC`` may start: 2-8 name characters and a space at most before a title of its
+    lookahead, every occurrence of each (总裁 inside 副总裁 too). Its regex search tried every character of the
+    text: 0.019 s over the articles of 400 bench documents (1.2% of the entities' time), these positions 0.0015 s."""
+    starts: set[int] = set()
+    for title in _EXEC_TITLES:
+        t = text.find(title)
+        while t >= 0:
+            starts.update(range(max(0, t - 9), t - 1))
+            t = text.find(title, t + 1)
+    return sorted(starts)
 
 
 _GENERIC_PROJECT = re.compile(r"^(?:重点|在建|新建|新开工|续建|竣工|招商引资|产业|省级|市级|县级|亿元以上|十亿元以上|各类|相关|合作|协作|跨区域|该|此|这些|一批)")
@@ -718,7 +731,8 @@ def _title_re() -> re.Pattern[str]:
 
 _SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|率队|一行|带队|主持|出席|参加|调研|作|在|与|等|到|赴|前往|会见|看望|走访|致辞|讲话|宣布|透露|建议|希望|要求|、|，|,|。|（|\()"
 _PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|\.|…|$)")
-_COMPANY_BEFORE_EXEC = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s?(?=CEO|首席执行官|董事长|总裁|副总裁)")
+_EXEC_TITLES = ("CEO", "首席执行官", "董事长", "总裁", "副总裁")
+_COMPANY_BEFORE_EXEC = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s?(?=" + "|".join(_EXEC_TITLES) + ")")
 _EXEC_TITLE = re.compile(r"CEO|首席执行官|董事长|总裁")
 _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|编辑)\s*[:：]?\s*([\u4e00-\u9fff]{2,3})(?=[\s\d，,。、）)]|摄|$)")
 
