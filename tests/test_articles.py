@@ -173,3 +173,80 @@ def test_the_combined_anchored_test_turns_away_only_lines_no_anchored_test_match
         for p in hits:
             matched[p.pattern] += 1
     assert all(matched.values()), matched
+
+
+def test_footer_words_are_found_in_any_case_only_where_they_have_letters():
+    """The footer pattern is the case-blind alternation of its words, found faster: the same lines match, and
+    every case variant Python folds to the letters of Copyright and ICP (İ and ı for i) still matches."""
+    import re
+
+    from pipeline.core import layout
+
+    words = ["Copyright", "©", "版权所有", "ICP备", "ICP证", "公网安备", "侵权请联系", "如有侵权", "站长邮箱", "联系我们", "免责声明",
+             "不代表本站", "本站声明", "增值电信业务"]
+    case_blind = re.compile("|".join(words), re.I)
+    every = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    variants = {c: re.findall("(?i)" + c, every) for c in "copyrighticp"}
+    lines = [line for p in sorted(DOCUMENTS.glob("*.txt")) for line in p.read_text(encoding="utf-8").splitlines()]
+    lines += ["".join(variants.get(c, c)[k % len(variants.get(c, c))] for c in word) + "2024号" for k in range(4)
+              for word in ("copyright", "icp备", "icp证")]
+    lines += ["Copyleft 2024", "ICP", "本站", "联系", "版权", "© 2024 本报"]
+    matched = 0
+    for line in lines:
+        assert bool(layout.FOOTER.search(line)) == bool(case_blind.search(line)), line
+        matched += bool(case_blind.search(line))
+    assert matched >= 10
+    assert layout.FOOTER.search("ıcp备2024号") and layout.FOOTER.search("COPYRİGHT")
+
+
+def _infer_year_reading_whole_sentences(text):
+    """infer_year as it was, reading each year's whole sentence before cutting it to 10 and 40 characters."""
+    import re
+
+    from pipeline.core.articles import _FUTURE_CUE, _PAST_CUE
+    from pipeline.core.text import clause_start
+
+    past, future = [], []
+    for m in re.finditer(r"((?:19|20)\d{2})\s*年", text):
+        y, s, e = int(m.group(1)), m.start(), m.end()
+        sent_start = clause_start(text, s, 0, "。！？\n")
+        ends = [i for ch in "。！？\n" if (i := text.find(ch, e)) >= 0]
+        clause = text[s:min(min(ends) if ends else len(text), e + 40)]
+        before = text[sent_start:s][-10:]
+        if _FUTURE_CUE.search(clause) or _FUTURE_CUE.search(before):
+            future.append(y)
+        elif _PAST_CUE.search(clause) or _PAST_CUE.search(before):
+            past.append(y)
+        else:
+            past.append(y)
+    return past, future
+
+
+def test_the_year_a_text_is_written_in_reads_only_the_words_near_each_year():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.core import articles
+
+    pieces = st.sampled_from(["2023年", "2024 年", "2025年", "将", "计划", "完成", "同比", "是关键之年", "。", "！", "\n", "，",
+                              "经济", "目标", "已", "一" * 12, "投资" * 9])
+
+    def expected(text):
+        past, future = _infer_year_reading_whole_sentences(text)
+        if not past and not future:
+            return None
+        if future:
+            first_future = min(future)
+            if not past or first_future == max(past) + 1 or first_future <= max(past):
+                return first_future if not past or first_future >= max(past) else max(past)
+        return max(past) if past else min(future)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=30).map("".join))
+    def check(text):
+        assert articles.infer_year(text) == expected(text)
+
+    check()
+    for p in sorted(DOCUMENTS.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        assert articles.infer_year(text) == expected(text)

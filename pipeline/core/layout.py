@@ -25,7 +25,11 @@ RELATED_HEADER = re.compile(
     r"^(?:相关文章|相关新闻|相关阅读|相关推荐|推荐阅读|延伸阅读|热点推荐|热门推荐|热门文章|最新文章|猜你喜欢|更多新闻|为你推荐|推荐|精彩推荐|今日推荐|往期回顾)\s*[:：]?$"
 )
 CHROME = re.compile(r"^(?:直播|更多|更多》|直播更多》|返回顶部|分享到|打印|关闭|【打印】|【关闭】|上一篇|下一篇|扫一扫|点击查看|>>|-+|—+|·+)\s*\S{0,6}$")
-FOOTER = re.compile(r"(?:Copyright|©|版权所有|ICP备|ICP证|公网安备|侵权请联系|如有侵权|站长邮箱|联系我们|免责声明|不代表本站|本站声明|增值电信业务)", re.I)
+# Case-blind only where a word has letters (re.I over the whole alternation made the engine try every character of
+# every line: 0.042 s of the layout stage's 0.3 s over 400 bench documents, 0.013 s so); the lookahead on the words'
+# first characters (İ and ı are what Python's case folding matches for i) lets it skip to those.
+FOOTER = re.compile(r"(?=[©不侵免公增如本版站联CcIiİı])(?:(?i:copyright|icp[备证])|©|版权所有|公网安备|侵权请联系|如有侵权|"
+                    r"站长邮箱|联系我们|免责声明|不代表本站|本站声明|增值电信业务)")
 EDITOR_LINE = re.compile(r"^(?:责编|责任编辑|编辑|编审|终审|一审|二审|三审|初审|复审|校对|审核|美编|值班编辑)\s*[:：]\s*\S")
 PHOTO_CREDIT = re.compile(r"(?:(?:记者|通讯员|特约摄影|摄影)\s*\S{2,4}\s*(?:摄|/摄|供图)|[(（]\s*\S{2,8}\s*摄\s*[)）]|(?:图|图片)\s*[:：/]\s*\S{2,8}|\S{2,4}\s*摄)\s*$")
 # 发布时间：2025-04-02 10:15  来源：楚雄日报  浏览次数：1268 — a web page's metadata line, not a headline
