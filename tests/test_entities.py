@@ -253,3 +253,21 @@ def test_names_before_an_executive_title_are_looked_for_only_before_one():
     # eight characters and a space before 副总裁 start ten before its 总裁: 副总裁's own occurrences give that start
     assert [m.group(1) for m in regex_starts.finditer(pattern, texts[4], entities._before_executive_titles(texts[4]))] \
         == ["中国电子科技集团"]
+
+
+def test_park_terms_found_by_search_are_the_automatons_matches():
+    from conftest import corpus_file
+
+    from pipeline.core import entities, records
+
+    texts = ["昆明经开区和滇中新区、自贸试验区自贸区", "中国(云南)自由贸易试验区昆明片区", "高新技术产业开发区高新区综保区综合保税区"]
+    for name in ("000", "001", "002", "003"):
+        doc = records.read_document(corpus_file(name).read_bytes(), name)
+        texts.extend(a["body"] for a in records.split_articles(doc["document_id"], doc["text"])[1])
+    automaton = entities._abbreviation_automaton()[0]
+    found = 0
+    for text in texts:
+        spans = sorted((s, e) for _, s, e in automaton.find_indexes(text))
+        assert sorted(entities._occurrences(text, entities._park_term_words())) == spans
+        found += len(spans)
+    assert found >= 8
