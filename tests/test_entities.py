@@ -271,3 +271,23 @@ def test_park_terms_found_by_search_are_the_automatons_matches():
         assert sorted(entities._occurrences(text, entities._park_term_words())) == spans
         found += len(spans)
     assert found >= 8
+
+
+def test_titles_found_by_the_automaton_are_those_of_the_longest_first_alternation():
+    import json
+
+    from conftest import SHARED, corpus_file
+
+    from pipeline.core import entities, records
+
+    texts = ["市委副书记、市长张三", "党工委书记兼管委会主任李四", "副省长王五和省长"]
+    for name in ("000", "001", "002", "003"):
+        texts.append(records.read_document(corpus_file(name).read_bytes(), name)["text"])
+    for path in sorted((SHARED / "conformance").glob("*.jsonl")):
+        texts.extend(json.loads(line)["input"] for line in open(path, encoding="utf-8"))
+    found = 0
+    for text in texts:
+        spans = [m.span() for m in entities._title_re().finditer(text)]
+        assert [(s, e) for _, s, e in entities._title_matcher().find_matches_as_indexes(text)] == spans
+        found += len(spans)
+    assert found >= 50

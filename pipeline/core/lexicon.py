@@ -118,6 +118,12 @@ def build_automaton(words: dict[str, object]) -> Automaton:
     return Automaton(words)
 
 
+def longest_matcher(words: list[str]) -> ahocorasick_rs.AhoCorasick:
+    """Leftmost-longest matches of ``words``, none overlapping (``find_matches_as_indexes``): what a regex
+    alternation of them, longest first, finds with ``finditer``, in one pass of an automaton."""
+    return ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+
 @lru_cache(maxsize=1)
 def trigger_automaton() -> Automaton:
     grouped: dict[str, list[Trigger]] = {}
