@@ -202,9 +202,9 @@ _FACT_ARTICLE_COLUMNS = ("article_id, document_id, body, segments, published_dat
                          "is_boilerplate")
 _FACT_MENTION_COLUMNS = "entity_key, entity_id, entity_type, name, surface, document_id, article_id, char_start, char_end"
 # relations read the body, its date and where the mentions are: not the segments (a list of structs a row, half
-# the cost of turning the articles into Python rows) nor the mentions' ids
+# the cost of turning the articles into Python rows) nor the mentions' ids, surfaces and names
 _RELATION_ARTICLE_COLUMNS = "article_id, document_id, body, published_date"
-_RELATION_MENTION_COLUMNS = "entity_key, entity_type, name, surface, document_id, article_id, char_start, char_end"
+_RELATION_MENTION_COLUMNS = "entity_key, entity_type, document_id, article_id, char_start, char_end"
 
 
 @contextmanager
