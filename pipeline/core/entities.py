@@ -336,12 +336,13 @@ def _choose_region(text: str, s: int, e: int, word: str, ranking: tuple[list[gaz
     if best.level == "township":
         # township short forms (磨憨) only with their county or prefecture in context,
         # and never when the form is an ordinary word (建设, 中心)
-        near = sum(context.get(a.region_id, 0) for a in gazetteer.ancestors(best.parent_id) if a.level in ("county", "prefecture"))
-        if _common_word(word, 1) or not _word_boundary_ok(text, s, e):
+        # (each test can only refuse: the segmentation, the dearest, comes last)
+        if _common_word(word, 1):
             return None
+        near = sum(context.get(a.region_id, 0) for a in gazetteer.ancestors(best.parent_id) if a.level in ("county", "prefecture"))
         if not near and not (len(ranked) == 1 and text.count(word) >= 2):
             return None  # a unique, unambiguous short form written more than once (磨憨)
-        return best
+        return best if _word_boundary_ok(text, s, e) else None
     if support and _word_boundary_ok(text, s, e):
         return best
     if len(ranked) == 1 and not _common_word(word, 5) and _word_boundary_ok(text, s, e) and len(word) >= 2:
