@@ -79,26 +79,6 @@ def test_outermost_keeps_spans_no_longer_span_contains():
     assert _outermost(twins) == twins
 
 
-def test_outermost_is_the_pairwise_test_of_every_two_spans():
-    """spans.outermost (records' subjects, relations' parties) against the definition: a span is dropped when
-    another, longer one contains it."""
-    from hypothesis import given, settings
-    from hypothesis import strategies as st
-
-    from pipeline.core.spans import outermost
-
-    @settings(max_examples=500, deadline=None)
-    @given(st.lists(st.tuples(st.integers(0, 20), st.integers(1, 8)), max_size=25))
-    def check(pairs):
-        starts, ends = [s for s, _ in pairs], [s + n for s, n in pairs]
-        longer_around = [any(j != k and starts[j] <= starts[k] and ends[k] <= ends[j]
-                             and ends[j] - starts[j] > ends[k] - starts[k] for j in range(len(pairs)))
-                         for k in range(len(pairs))]
-        assert outermost(starts, ends) == [not inside for inside in longer_around]
-
-    check()
-
-
 def test_tagging_leaves_jiebas_own_default_tagger_intact():
     """pos_tokenizer imports jieba.posseg without the default tagger the import builds; jieba's module-level
     functions must still tag as in a process that imported jieba.posseg the ordinary way."""

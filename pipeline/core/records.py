@@ -18,7 +18,6 @@ from .entities import EntityMention, _title_re, find_entities
 from .numbers import decimal_to_json
 from .quantities import Quantity, parse_quantities
 from .relations import Party, event_date, find_relations, may_hold_relation
-from .spans import outermost
 from .text import SENTENCE_END, SENTENCE_ENDS, clause_start, decode_bytes, looks_traditional, normalise_text
 from .timex import find_times_on_lines
 
@@ -231,9 +230,17 @@ def extract_quantities(article: dict, mentions: list[dict]) -> list[dict]:
 
 
 def _outermost(spans: list[dict]) -> list[dict]:
-    """The spans no longer span contains, in their order (``spans.outermost``)."""
-    kept = outermost([m["char_start"] for m in spans], [m["char_end"] for m in spans])
-    return [m for m, k in zip(spans, kept) if k]
+    """The spans no longer span contains, in their order. A span [s, e) is inside a longer one when a span
+    starting before s ends at e or later, or one starting at s ends after e."""
+    widest: dict[int, int] = {}  # start → the furthest end of the spans starting there
+    for m in spans:
+        widest[m["char_start"]] = max(widest.get(m["char_start"], -1), m["char_end"])
+    reach_before: dict[int, int] = {}  # start → the furthest end of the spans starting before it
+    reach = -1
+    for s in sorted(widest):
+        reach_before[s] = reach
+        reach = max(reach, widest[s])
+    return [m for m in spans if reach_before[m["char_start"]] < m["char_end"] and widest[m["char_start"]] <= m["char_end"]]
 
 
 _LOCATIVE = ("在", "于", "赴", "到", "往", "至", "来自", "位于", "落地", "落户", "入驻", "进驻", "前往", "从", "向", "对", "与", "和", "同", "跟")

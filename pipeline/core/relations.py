@@ -15,7 +15,6 @@ from typing import Sequence, Union
 
 from .entities import EntityMention
 from .regex_gate import finditer_gated
-from .spans import outermost
 from .text import SENTENCE_END
 from .timex import TimeExpr
 
@@ -70,12 +69,11 @@ def _is_place_of_action(text: str, m: Mention) -> bool:
 def _parties(mentions: Sequence[Mention], s: int, e: int, text: str | None = None) -> list[str]:
     inside = [m for m in mentions if s <= m.char_start and m.char_end <= e and m.entity_type in _PARTY_TYPES
               and not (text is not None and _is_place_of_action(text, m))]
-    # drop mentions nested in a longer one (云南 inside 云南滇中新区): O(n log n), not a test of every two
-    outer = outermost([m.char_start for m in inside], [m.char_end for m in inside])
+    # drop mentions nested in a longer one (云南 inside 云南滇中新区)
+    outer = [m for m in inside if not any(o is not m and o.char_start <= m.char_start and m.char_end <= o.char_end
+                                          and (o.char_end - o.char_start) > (m.char_end - m.char_start) for o in inside)]
     keys: list[str] = []
-    for m, kept in zip(inside, outer):
-        if not kept:
-            continue
+    for m in outer:
         if m.key not in keys:
             keys.append(m.key)
     return keys

@@ -37,20 +37,3 @@ def select_disjoint(items: Iterable[T], span: Callable[[T], tuple[int, int]], pr
             out.append(item)
     out.sort(key=lambda it: span(it)[0])
     return out
-
-
-def outermost(starts: list[int], ends: list[int]) -> list[bool]:
-    """For each span [starts[k], ends[k]): whether no longer span contains it, in O(n log n). A span is inside a
-    longer one when a span starting before it ends at its end or later, or one starting where it starts ends
-    after it (equal spans are in none)."""
-    widest: dict[int, int] = {}  # start → the furthest end of the spans starting there
-    for s, e in zip(starts, ends):
-        if widest.get(s, -1) < e:
-            widest[s] = e
-    reach_before: dict[int, int] = {}  # start → the furthest end of the spans starting before it
-    reach = -1
-    for s in sorted(widest):
-        reach_before[s] = reach
-        if widest[s] > reach:
-            reach = widest[s]
-    return [reach_before[s] < e and widest[s] <= e for s, e in zip(starts, ends)]
