@@ -423,19 +423,25 @@ def dateline_clauses(text: str) -> list[str]:
     return out
 
 
+def year_contexts(text: str) -> list[tuple[int, str, str]]:
+    """(year, the words before it, the words from it on) for every year the text names: its sentence's words at
+    most 10 characters before the year and 40 after it, looked for no further (a search to the text's end for
+    every year was a quarter of ``infer_year``'s time)."""
+    out = []
+    for m in re.finditer(r"((?:19|20)\d{2})\s*年", text):
+        s, e = m.start(), m.end()
+        before = text[clause_start(text, s, max(0, s - 10), "。！？\n"):s]
+        clause_end = min([i for ch in "。！？\n" if (i := text.find(ch, e, e + 40)) >= 0], default=e + 40)
+        out.append((int(m.group(1)), before, text[s:clause_end]))
+    return out
+
+
 def infer_year(text: str) -> int | None:
     """The year the text is written in: the latest year it reports on as past,
     or the year it plans for when that year directly follows it."""
     past: list[int] = []
     future: list[int] = []
-    for m in re.finditer(r"((?:19|20)\d{2})\s*年", text):
-        y = int(m.group(1))
-        s, e = m.start(), m.end()
-        # the sentence's words at most 10 characters before the year and 40 after it: looked for no further (a
-        # search to the text's end for every year was a quarter of this function's time)
-        before = text[clause_start(text, s, max(0, s - 10), "。！？\n"):s]
-        clause_end = min([i for ch in "。！？\n" if (i := text.find(ch, e, e + 40)) >= 0], default=e + 40)
-        clause = text[s:clause_end]
+    for y, before, clause in year_contexts(text):
         if _FUTURE_CUE.search(clause) or _FUTURE_CUE.search(before):
             future.append(y)
         elif _PAST_CUE.search(clause) or _PAST_CUE.search(before):
