@@ -660,9 +660,10 @@ def _companies_by_executive(text: str, found: list[EntityMention], terms: _Terms
                             ) -> list[EntityMention]:
     """三星电子CEO, 联发科 CEO 蔡力行: a name right before a chief executive's title is a company."""
     out = []
-    if not _EXEC_TITLE.search(text):
-        return out  # the pattern tries every character of the text; most texts name no chief executive
-    for m in regex_starts.finditer(_COMPANY_BEFORE_EXEC, text, _before_executive_titles(text)):
+    starts = _before_executive_titles(text)
+    if not starts:
+        return out  # most texts name no chief executive
+    for m in regex_starts.finditer(_COMPANY_BEFORE_EXEC, text, starts):
         e = m.end(1)
         start = _left_extend(text, e, e, 8, terms=terms)
         name = text[start:e]
@@ -679,11 +680,8 @@ def _before_executive_titles(text: str) -> list[int]:
     lookahead, every occurrence of each (总裁 inside 副总裁 too). Its regex search tried every character of the
     text: 0.019 s over the articles of 400 bench documents (1.2% of the entities' time), these positions 0.0015 s."""
     starts: set[int] = set()
-    for title in _EXEC_TITLES:
-        t = text.find(title)
-        while t >= 0:
-            starts.update(range(max(0, t - 9), t - 1))
-            t = text.find(title, t + 1)
+    for t, _ in _occurrences(text, _EXEC_TITLES):
+        starts.update(range(max(0, t - 9), t - 1))
     return sorted(starts)
 
 
@@ -764,7 +762,6 @@ _SPEECH = r"(?:表示|介绍|说|指出|强调|认为|称|坦言|告诉|提出|�
 _PERSON_AFTER_TITLE = re.compile(rf"\s?([\u4e00-\u9fff]{{2,3}}?)(?={_SPEECH}|\d|\s|\.|…|$)")
 _EXEC_TITLES = ("CEO", "首席执行官", "董事长", "总裁", "副总裁")
 _COMPANY_BEFORE_EXEC = re.compile(r"([\u4e00-\u9fffA-Za-z]{2,8}?)\s?(?=" + "|".join(_EXEC_TITLES) + ")")
-_EXEC_TITLE = re.compile(r"CEO|首席执行官|董事长|总裁")
 _BYLINE_NAME = re.compile(r"(?:记者|通讯员|实习生|见习记者|摄影|编辑)\s*[:：]?\s*([\u4e00-\u9fff]{2,3})(?=[\s\d，,。、）)]|摄|$)")
 
 

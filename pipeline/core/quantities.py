@@ -112,15 +112,16 @@ def _bare_kept_cue() -> re.Pattern[str]:
     return re.compile("|".join(["万", "亿", "分之", *map(re.escape, _currencies_longest_first())]))
 
 
-_SENTENCE_END_MARKS = "。！？；"
-_SENTENCE_END = re.compile(f"[{_SENTENCE_END_MARKS}]")
+# The sentence ends but the newline, a whitespace the bare pattern's ranges (3 至 5) may read.
+_END_MARKS = SENTENCE_ENDS.replace("\n", "")
+_END_MARK = re.compile("[" + re.escape(_END_MARKS) + "]")
 
 
 @lru_cache(maxsize=None)
 def _within_sentences(pattern: re.Pattern[str]) -> bool:
     """Whether no match of ``pattern`` and no lookaround it tries reads a sentence end mark: then the scan of a
     sentence, up to its end mark included, finds what the scan of the whole text finds in that sentence."""
-    return not reads_any(pattern, _SENTENCE_END_MARKS)
+    return not reads_any(pattern, _END_MARKS)
 
 
 def _bare_matches_with_cue(text: str, bare: re.Pattern[str]) -> Iterator[re.Match[str]]:
@@ -136,8 +137,8 @@ def _bare_matches_with_cue(text: str, bare: re.Pattern[str]) -> Iterator[re.Matc
     for cue in _bare_kept_cue().finditer(text):
         if cue.start() < scanned_to:
             continue
-        start = max(scanned_to, *(text.rfind(c, scanned_to, cue.start()) + 1 for c in _SENTENCE_END_MARKS))
-        end_mark = _SENTENCE_END.search(text, cue.end())
+        start = clause_start(text, cue.start(), scanned_to, _END_MARKS)
+        end_mark = _END_MARK.search(text, cue.end())
         scanned_to = end_mark.end() if end_mark else n
         yield from bare.finditer(text, start, scanned_to)
 

@@ -108,10 +108,6 @@ def _item(op, av) -> frozenset[str] | None:
 Gate = tuple[frozenset[str], ...]
 
 
-_CATEGORY_SPELLED = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
-                     C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
-
-
 def reads_any(pattern: re.Pattern[str], chars: str) -> bool:
     """Whether a match of ``pattern``, or a lookaround it tries, may hold one of ``chars`` (each item asked of
     Python's engine itself, case folding included; an item this reading does not know counts as reading them).
@@ -132,8 +128,8 @@ def reads_any(pattern: re.Pattern[str], chars: str) -> bool:
                 parts.append(re.escape(chr(sub_av)))
             elif sub_op == C.RANGE:
                 parts.append(re.escape(chr(sub_av[0])) + "-" + re.escape(chr(sub_av[1])))
-            elif sub_op == C.CATEGORY and sub_av in _CATEGORY_SPELLED:
-                parts.append(_CATEGORY_SPELLED[sub_av])
+            elif sub_op == C.CATEGORY and sub_av in regex_starts.CATEGORY_PATTERNS:
+                parts.append(regex_starts.CATEGORY_PATTERNS[sub_av])
             else:
                 return True
         if not parts:

@@ -29,12 +29,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, Iterator, Sequence
 
-try:  # Python ≥ 3.11
-    from re import _constants as C
-    from re import _parser as P
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as C  # type: ignore[no-redef]
-    import sre_parse as P  # type: ignore[no-redef]
+from re import _constants as C
+from re import _parser as P
 
 try:
     import hyperscan
@@ -54,16 +50,17 @@ def _every_character() -> str:
     return "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
 
 
-_CATEGORY = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
-             C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
+# How \d, \s, \w and their negations are written: in a Python pattern and, for Hyperscan's own, in an expression.
+CATEGORY_PATTERNS = {C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D", C.CATEGORY_SPACE: r"\s",
+                     C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w", C.CATEGORY_NOT_WORD: r"\W"}
 
 
 @lru_cache(maxsize=None)
 def _category(category) -> frozenset[int]:
     """The code points of \\d, \\s, \\w and their negations as Python's engine reads them in a str pattern."""
-    if category not in _CATEGORY:
+    if category not in CATEGORY_PATTERNS:
         raise Unsupported(f"category {category}")
-    return frozenset(map(ord, re.findall(_CATEGORY[category], _every_character())))
+    return frozenset(map(ord, re.findall(CATEGORY_PATTERNS[category], _every_character())))
 
 
 @lru_cache(maxsize=None)
@@ -72,7 +69,7 @@ def _category_beyond_hyperscan(category) -> frozenset[int]:
     expression writes Hyperscan's class and these (spelt out, \\d takes 188 characters and compiles past
     Hyperscan's limits in the quantity patterns)."""
     database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    database.compile(expressions=[_CATEGORY[category].encode()], ids=[0], elements=1, flags=[_FLAGS])
+    database.compile(expressions=[CATEGORY_PATTERNS[category].encode()], ids=[0], elements=1, flags=[_FLAGS])
     every = _every_character()
     data = every.encode("utf-8")
     ends: list[int] = []
@@ -122,15 +119,14 @@ def _range(lo: int, hi: int) -> str:
 
 
 class _Writer:
-    """The superset expression of one parsed pattern, forwards or backwards."""
+    """The superset expression of one parsed pattern, written backwards."""
 
-    def __init__(self, backwards: bool):
-        self.backwards = backwards
+    def __init__(self):
         self.groups: dict[int, P.SubPattern] = {}
 
     def sequence(self, items, fold: bool, dotall: bool) -> str:
         parts = [self.item(op, av, fold, dotall) for op, av in items]  # in order: groups before their references
-        return "".join(reversed(parts) if self.backwards else parts)
+        return "".join(reversed(parts))
 
     def item(self, op, av, fold: bool, dotall: bool) -> str:
         if op == C.LITERAL:
@@ -179,8 +175,8 @@ class _Writer:
         categories: list[str] = []
         for op, av in items:
             if op == C.NEGATE:
-                negated = True
-            elif op == C.LITERAL:
+                continue  # read above: a category is written one way inside a negated class, another outside
+            if op == C.LITERAL:
                 codes.add(av)
             elif op == C.RANGE:
                 lo, hi = av
@@ -191,7 +187,7 @@ class _Writer:
                 if negated:
                     codes |= _category(av)  # [^\d…]: Python's class exactly
                 else:
-                    categories.append(_CATEGORY[av])
+                    categories.append(CATEGORY_PATTERNS[av])
                     codes |= _category_beyond_hyperscan(av)
             else:
                 raise Unsupported(f"class item {op}")
@@ -205,16 +201,15 @@ class _Writer:
         return ("[^" if negated else "[") + "".join(categories) + _spelled(codes) + "]"
 
 
-def superset_expression(pattern: re.Pattern[str], backwards: bool = True) -> str:
-    """A Hyperscan expression (UTF-8 mode) matching every string ``pattern`` matches in some context, and perhaps
-    more; written backwards (for the reversed text) by default. Raises Unsupported."""
+def superset_expression(pattern: re.Pattern[str]) -> str:
+    """A Hyperscan expression (UTF-8 mode) matching, backwards, every string ``pattern`` matches in some context,
+    and perhaps more: it is run over the reversed text. Raises Unsupported."""
     if pattern.flags & (re.ASCII | re.LOCALE) or not isinstance(pattern.pattern, str):
         raise Unsupported("flags")
     parsed = P.parse(pattern.pattern, pattern.flags)
     if parsed.getwidth()[0] < 1:
         raise Unsupported("matches the empty string")  # every position would be reported
-    writer = _Writer(backwards)
-    return writer.sequence(parsed, bool(pattern.flags & re.IGNORECASE), bool(pattern.flags & re.DOTALL))
+    return _Writer().sequence(parsed, bool(pattern.flags & re.IGNORECASE), bool(pattern.flags & re.DOTALL))
 
 
 def _serialised(expressions: dict[int, bytes]) -> tuple[bytes, tuple[int, ...]]:
@@ -309,15 +304,13 @@ class PatternStarts:
 
 def finditer(pattern: re.Pattern[str], text: str, starts: list[int],
              endpos: Callable[[int], int | None] | None = None) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, trying the pattern only at ``starts`` (ascending, duplicates allowed), the
-    positions where it may start a match. ``endpos(p)``: the end of the text the match at p may see, as
-    finditer's endpos (None: skip p); the whole text by default."""
+    """``pattern.finditer(text)``, trying the pattern only at ``starts`` (ascending), the positions where it may
+    start a match. ``endpos(p)``: the end of the text the match at p may see, as finditer's endpos (None: skip
+    p); the whole text by default."""
     pos = 0
-    last = -1
     for p in starts:
-        if p < pos or p == last:
+        if p < pos:
             continue
-        last = p
         if endpos is None:
             m = pattern.match(text, p)
         else:

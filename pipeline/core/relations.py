@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
-
 from typing import Sequence, Union
 
 from .entities import EntityMention
