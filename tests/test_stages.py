@@ -58,12 +58,13 @@ def test_batches_are_written_in_order_while_the_workers_hold_the_next_ones():
         events.append(("start", batch[0]))
         return lambda: [x * 10 for x in batch]
 
-    def finish(batch, results):
-        events.append(("finish", batch[0], results))
+    def finish(batch, results, later):
+        events.append(("finish", batch[0], results, later))
 
     _overlapped(([k] for k in range(4)), start, finish, ahead=2)
-    assert events == [("start", 0), ("start", 1), ("start", 2), ("finish", 0, [0]), ("start", 3),
-                      ("finish", 1, [10]), ("finish", 2, [20]), ("finish", 3, [30])]
+    # how many are left is known once the batches run out: the last two were started by then
+    assert events == [("start", 0), ("start", 1), ("start", 2), ("finish", 0, [0], None), ("start", 3),
+                      ("finish", 1, [10], 2), ("finish", 2, [20], 1), ("finish", 3, [30], 0)]
     events.clear()
     _overlapped(([k] for k in range(2)), start, finish, ahead=1)  # one ahead: start the next, write the last
-    assert events == [("start", 0), ("start", 1), ("finish", 0, [0]), ("finish", 1, [10])]
+    assert events == [("start", 0), ("start", 1), ("finish", 0, [0], 1), ("finish", 1, [10], 0)]

@@ -293,6 +293,42 @@ def test_a_text_stage_killed_midway_keeps_the_batches_of_its_last_checkpoint(tmp
         con.close()
 
 
+def test_a_text_stage_checkpoints_its_last_batches_while_the_workers_still_hold_some(tmp_path, monkeypatch):
+    """Every CHECKPOINT_EVERY batches, and once more when the batches run out and the workers still extract the
+    last AHEAD of them: the stage's close then writes only those, not up to CHECKPOINT_EVERY batches."""
+    from contextlib import contextmanager
+
+    from pipeline.defs import assets
+
+    con = staging.connect_without_wal(tmp_path / "work.duckdb", {"threads": "1"})
+    staging.ensure_tables(con)
+    staging.append(con, "stg_document", [{"document_id": f"d{i:02d}", "source_path": f"d{i}.txt", "encoding": "utf-8",
+                                          "text": "本报讯 昆明市与大理州签约。\n", "n_bytes": 40} for i in range(25)])
+    statements = []
+
+    class Recording:
+        def execute(self, sql, *args):
+            if sql in ("COMMIT", "CHECKPOINT"):
+                statements.append(sql)
+            return con.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(con, name)
+
+    class Staging:
+        @contextmanager
+        def get_connection(self):
+            yield Recording()
+
+    monkeypatch.setattr(assets._batches, "__defaults__", (1,) + assets._batches.__defaults__[1:])
+    monkeypatch.setattr(assets, "CHECKPOINT_EVERY", 10)
+    assets.run_stage(assets.STAGE["articles"], Staging(), staging.pending(con, "articles"))
+    checkpointed_after = [statements[:k].count("COMMIT") for k, sql in enumerate(statements) if sql == "CHECKPOINT"]
+    assert checkpointed_after == [10, 20, 25 - assets.AHEAD]
+    assert staging.pending(con, "articles") == []
+    con.close()
+
+
 def _stored_rows(con, table: str) -> tuple[int, int]:
     """(row groups, rows stored) of ``table``: deleted rows still stored count until a vacuum drops them."""
     return con.execute("SELECT count(DISTINCT row_group_id), sum(count) FROM pragma_storage_info(?) "
