@@ -542,12 +542,11 @@ def _extract(text: str, times: list[TimeExpr]) -> list[Quantity]:
         q.sentence_start = sent_start  # its sentence is read from the original text once the spans map back
         results.append(q)
     results.extend(_fractions(text, results, time_spans))
-    chars = set(text)  # for the patterns whose start the engine cannot search for: only texts that can hold a match
-    results.extend(_word_quantities(text, chars, results, time_spans))
+    results.extend(_word_quantities(text, results, time_spans))
     results.sort(key=lambda q: (q.char_start, -q.char_end))
     # a compound tail (两美元又三美分) may have grown over a match of its own; links and addresses are not text
     # (the e-mail pattern tries every run of word characters, Chinese included)
-    masked = [m.span() for m in finditer_gated(_LINK, text, chars)]
+    masked = [m.span() for m in finditer_gated(_LINK, text)]
     kept: list[Quantity] = []
     for q in results:
         if kept and q.char_start < kept[-1].char_end or any(q.char_start < e and s < q.char_end for s, e in masked):
@@ -638,7 +637,7 @@ _SUBUNIT_FACTOR = {"角": Decimal("0.1"), "分": Decimal("0.01"), None: Decimal(
 _PERCENT_WORDS = re.compile(r"(?<=打)[对對]折|半折|半成(?!品)")  # 对折 alone is folding; 半成品 a product
 
 
-def _word_quantities(text: str, chars: set[str], found: list[Quantity], time_spans) -> list[Quantity]:
+def _word_quantities(text: str, found: list[Quantity], time_spans) -> list[Quantity]:
     out: list[Quantity] = []
     taken = [(q.char_start, q.char_end) for q in found] + list(time_spans)
 
@@ -651,7 +650,7 @@ def _word_quantities(text: str, chars: set[str], found: list[Quantity], time_spa
         return not any(s < te and ts < e for ts, te in taken)
 
     # these rare forms' patterns start with groups or lookbehinds: the engine would try every position
-    for m in finditer_gated(_FINANCIAL_AMOUNT, text, chars):
+    for m in finditer_gated(_FINANCIAL_AMOUNT, text):
         if not free(*m.span()) or len(m.group("num")) < 2 and not m.group("unit"):
             continue  # a lone 伍 or 陆 is a name (伍仁, 陆地) more often than an amount
         try:
@@ -659,18 +658,18 @@ def _word_quantities(text: str, chars: set[str], found: list[Quantity], time_spa
         except NumberError:
             continue
         add(m.start(), m.end(), m.group("num"), m.group("unit") or "", -value if m.group("neg") else value, "CNY", "money")
-    for m in finditer_gated(_LIANG_AND_HALF, text, chars):  # 9两半 = 9.5 liang of 50 g
+    for m in finditer_gated(_LIANG_AND_HALF, text):  # 9两半 = 9.5 liang of 50 g
         try:
             liang = parse_number(m.group("n")).value + Decimal("0.5")
         except NumberError:
             continue
         if free(*m.span()):
             add(m.start(), m.end(), m.group("n"), "两", _scale(liang, Fraction(1, 20000)), "t", "mass")
-    for m in finditer_gated(_METRE_AND_TENTHS, text, chars):  # 米九 = 1.9 m, a height said without its 一
+    for m in finditer_gated(_METRE_AND_TENTHS, text):  # 米九 = 1.9 m, a height said without its 一
         if free(*m.span()):
             add(m.start(), m.end(), m.group("d"), "米", _scale(1 + Decimal(CN_DIGITS[m.group("d")]) / 10, Fraction(1, 1000)),
                 "km", "length", "approx" if m.group("post") else "exact")
-    for m in finditer_gated(_PERCENT_WORDS, text, chars):
+    for m in finditer_gated(_PERCENT_WORDS, text):
         if free(*m.span()):
             add(m.start(), m.end(), m.group()[0], m.group()[1], Decimal(5 if m.group() == "半成" else 50), "percent", "percent")
     return out

@@ -201,11 +201,13 @@ def _gate_of(pattern: re.Pattern[str]) -> tuple[tuple[frozenset[str], tuple[str,
                  for s in necessary_strings(pattern))
 
 
-def finditer_gated(pattern: re.Pattern[str], text: str, chars: set[str] | frozenset[str]) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)``, or nothing without a scan when ``text`` (whose characters are ``chars``)
-    lacks a string every match needs: for patterns whose start the regex engine cannot search for."""
+def finditer_gated(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, or nothing without a scan when ``text`` lacks a string every match needs: for
+    patterns whose start the regex engine cannot search for. Each character is looked for in the text, not the
+    text's characters gathered in a set: ``set(text)`` makes a string of every character beyond Latin-1, and took
+    0.13 s over the articles of 400 bench documents (8% of the quantities' text core), the searches 0.01 s."""
     for single, words in _gate_of(pattern):
-        if single.isdisjoint(chars) and not any(w in text for w in words):
+        if not any(ch in text for ch in single) and not any(w in text for w in words):
             return iter(())
     return pattern.finditer(text)
 

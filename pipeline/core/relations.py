@@ -153,18 +153,17 @@ def find_relations(text: str, mentions: Sequence[Mention]) -> list[Relation]:
         s = ends[k - 1] + 1 if k else 0
         e = ends[k] + 1 if k < len(ends) else len(text)
         sent = text[s:e]
-        chars = set(sent)
-        signed = list(finditer_gated(AGREEMENT, sent, chars)) or list(finditer_gated(AGREEMENT_BARE, sent, chars))
+        signed = list(finditer_gated(AGREEMENT, sent)) or list(finditer_gated(AGREEMENT_BARE, sent))
         out.extend(_agreements(text, s, e, mentions, signed))
         m = signed[0] if signed else None
-        mm = next(finditer_gated(MEETING, sent, chars), None) if _MEETING_VERB.search(sent) else None
+        mm = next(finditer_gated(MEETING, sent), None) if _MEETING_VERB.search(sent) else None
         if mm:
             what = (mm.group("what") or mm.group("what2") or "").strip()
             what = re.sub(r"^.*?(?:在|于)", "", what) if len(what) > 40 else what
             parties = _parties(mentions, s, e)
             if parties:
                 out.append(Relation("meeting", what, sent.strip(), s, e, parties))
-        vm = next(finditer_gated(VISIT, sent, chars), None)
+        vm = next(finditer_gated(VISIT, sent), None)
         if vm and not m:
             parties = _parties(mentions, s, e)
             if len(parties) >= 2:
