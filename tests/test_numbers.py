@@ -173,7 +173,29 @@ def test_compact_drops_stray_spaces_and_maps_back_to_the_original():
     assert len(idx) == len(out) and all(text[i] == c for i, c in zip(idx, out) if c != " ")
     k = out.index("234")
     assert text[slice(*map_span(idx, k, k + 3))] == "234"
-    assert compact("x\t\ty z") == ("x y z", [0, 1, 3, 4, 5])
+    out, idx = compact("x\t\ty z")
+    assert (out, list(idx), idx[-1], idx[1:3]) == ("x y z", [0, 1, 3, 4, 5], 5, [1, 3])
+
+
+@example(" 1 , 2\t\ta b ")
+@given(st.text(alphabet=" \t,ab12百分之参拾万", max_size=40))
+def test_compact_maps_every_kept_character_to_its_place(text):
+    """The map of the compacted text holds, for each of its characters, the index it came from: increasing,
+    only blanks dropped in between, every character the one it was (参 as 叁 beside other financial numerals; a
+    space kept between two Latin words or numbers stands for the run of blanks it starts)."""
+    from pipeline.core.numbers import compact
+
+    out, idx = compact(text)
+    where = [idx[k] for k in range(len(out))]
+    assert len(idx) == len(out) and list(idx) == where and list(idx[max(0, len(out) - 1):]) == where[-1:]
+    assert all(a < b for a, b in zip(where, where[1:]))
+    assert all(text[i] == c or (c, text[i]) in (("叁", "参"), (" ", "\t")) for i, c in zip(where, out))
+    kept = set(where)
+    assert all(text[i] in " \t" for i in range(len(text)) if i not in kept)
+    if out:
+        assert idx[-1] == where[-1]
+    with pytest.raises(IndexError):
+        idx[len(out)]
 
 
 @example("12345678901234567890123456789012")  # past the context's 28 digits: rounded, as the general path rounds

@@ -6,6 +6,8 @@ Values are exact ``Decimal``s from the first digit to the stored row:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections import abc
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Sequence
@@ -231,25 +233,57 @@ def compact(text: str) -> tuple[str, Sequence[int]]:
     if " " not in text and "\t" not in text:
         return _capital_three(text), range(len(text))  # nothing dropped: every index maps to itself
     out: list[str] = []
-    idx: list[int] = []
+    starts: list[int] = []  # where each kept piece starts in the compacted text
+    origins: list[int] = []  # and in ``text``
+    length = 0
     prev = ""  # the last character kept
     last = 0
     for run in _BLANKS.finditer(text):
         i, j = run.span()
         if i > last:
             out.append(text[last:i])
-            idx.extend(range(last, i))
+            starts.append(length)
+            origins.append(last)
+            length += i - last
             prev = text[i - 1]
         nxt = text[j] if j < len(text) else ""
         if prev and nxt and (prev.isascii() and prev.isalnum() or prev == ",") and nxt.isascii() and nxt.isalnum():
             # two Latin words or numbers; "1, 234" lists two numbers (a separator never has a space)
             out.append(" ")
-            idx.append(i)
+            starts.append(length)
+            origins.append(i)
+            length += 1
             prev = " "
         last = j
     out.append(text[last:])
-    idx.extend(range(last, len(text)))
-    return _capital_three(("".join(out))), idx
+    starts.append(length)
+    origins.append(last)
+    length += len(text) - last
+    return _capital_three(("".join(out))), IndexMap(starts, origins, length)
+
+
+class IndexMap(abc.Sequence):
+    """The index in the original text of every character of a compacted one, kept as the pieces the compaction
+    kept (where each starts in both texts) and read by a bisect. A list of every index made an integer object of
+    each character: 2 million per 400 bench documents' articles, most of ``compact``'s time."""
+
+    __slots__ = ("_starts", "_origins", "_length")
+
+    def __init__(self, starts: list[int], origins: list[int], length: int):
+        self._starts, self._origins, self._length = starts, origins, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(self._length))]
+        if k < 0:
+            k += self._length
+        if not 0 <= k < self._length:
+            raise IndexError("compacted text index out of range")
+        j = bisect_right(self._starts, k) - 1
+        return self._origins[j] + k - self._starts[j]
 
 
 # 參/参 is the financial form of 3 only beside other financial numerals (參拾參, 貳佰零參);
