@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -181,7 +181,6 @@ class Quantity:
     confidence: float = 0.8
     kind: str = ""
     subject: str = ""  # surface text of the subject, filled by the linker
-    extras: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
