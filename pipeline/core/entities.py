@@ -353,15 +353,35 @@ def _choose_region(text: str, s: int, e: int, word: str, ranking: tuple[list[gaz
 
 
 
+_TOWNSHIP_SUFFIXES = ("街道", "镇", "乡")
+_TOWNSHIP_SUFFIX = re.compile("|".join(_TOWNSHIP_SUFFIXES))
+
+
+def _townships_by_form(counties: list[EntityMention]) -> list[dict[tuple[int, str], list[gazetteer.Region]]]:
+    """The townships of each county by (name length, suffix), in the gazetteer's order: the only divisions a
+    candidate is compared with. The counties come in the order of their set, as the candidates visited them."""
+    children = gazetteer.children_index()
+    out = []
+    for c in {c.key for c in counties}:
+        by_form: dict[tuple[int, str], list[gazetteer.Region]] = {}
+        for child in children.get(c.split(":", 1)[1], []):
+            if child.level == "township":
+                for suffix in _TOWNSHIP_SUFFIXES:
+                    if child.name.endswith(suffix):
+                        by_form.setdefault((len(child.name), suffix), []).append(child)
+        out.append(by_form)
+    return out
+
+
 def _fuzzy_townships(text: str, found: list[EntityMention], context: dict[str, int]) -> list[EntityMention]:
     """One-character typos of a township under a county in context (禄脰街道 → 禄脿街道)."""
     taken = [(m.char_start, m.char_end) for m in found]
     counties = [m for m in found if m.region_level in ("county", "prefecture")]
     if not counties:
         return []
-    children = gazetteer.children_index()
+    townships: list[dict[tuple[int, str], list[gazetteer.Region]]] = []  # filled at the first candidate
     out: list[EntityMention] = []
-    for m in re.finditer(r"街道|镇|乡", text):
+    for m in _TOWNSHIP_SUFFIX.finditer(text):
         e = m.end()
         suffix = m.group(0)
         if any(m.start() < oe and os_ < e for os_, oe in taken):
@@ -373,13 +393,12 @@ def _fuzzy_townships(text: str, found: list[EntityMention], context: dict[str, i
                 continue
             if _common_word(cand[:-len(suffix)], 1):
                 continue
+            if not townships:
+                townships = _townships_by_form(counties)
             best = None
-            for c in {c.key for c in counties}:
-                rid = c.split(":", 1)[1]
-                for child in children.get(rid, []):
-                    if child.level != "township" or len(child.name) != len(cand):
-                        continue
-                    if Levenshtein.distance(child.name, cand) == 1 and child.name.endswith(suffix):
+            for by_form in townships:
+                for child in by_form.get((len(cand), suffix), ()):
+                    if Levenshtein.distance(child.name, cand) == 1:
                         best = child
                 if best:
                     break
@@ -972,19 +991,29 @@ def find_entities(text: str) -> list[EntityMention]:
 
 def _short_park_mentions(text: str, mentions: list[EntityMention]) -> list[EntityMention]:
     """深圳前海合作区 … 前海合作区: a park named once with its region, then without it, is the same park."""
-    regions = {(m.char_start, m.char_end) for m in mentions if m.entity_type == "region"}
+    region_ends: dict[int, list[int]] = {}  # start → ends of the regions starting there
+    for m in mentions:
+        if m.entity_type == "region":
+            region_ends.setdefault(m.char_start, []).append(m.char_end)
+    shorts: list[tuple[str, EntityMention]] = []  # each short form once, with the first park it shortens
+    seen: set[str] = set()
+    for park in mentions:
+        if park.entity_type != "park":
+            continue
+        lead = max((e for e in region_ends.get(park.char_start, ()) if e < park.char_end), default=None)
+        short = text[lead:park.char_end] if lead is not None else ""
+        if len(short) < 4 or short in seen:
+            continue
+        seen.add(short)
+        shorts.append((short, park))
+    if not shorts:
+        return []  # most articles: no park written after its region
     covered = DisjointSpans()
     for m in sorted(mentions, key=lambda m: m.char_end - m.char_start, reverse=True):
         if not covered.overlaps(m.char_start, m.char_end):
             covered.add(m.char_start, m.char_end)
     out: list[EntityMention] = []
-    seen: set[str] = set()
-    for park in [m for m in mentions if m.entity_type == "park"]:
-        lead = max((e for s, e in regions if s == park.char_start and e < park.char_end), default=None)
-        short = text[lead:park.char_end] if lead is not None else ""
-        if len(short) < 4 or short in seen:
-            continue
-        seen.add(short)
+    for short, park in shorts:
         for k in (k for k in _find_all_str(text, short) if not covered.overlaps(k, k + len(short))):
             covered.add(k, k + len(short))
             out.append(EntityMention(short, k, k + len(short), "park", park.key, park.name,
