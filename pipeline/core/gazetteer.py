@@ -143,8 +143,10 @@ def foreign_countries() -> dict[str, tuple[str, str]]:
     return out
 
 
-def ancestors(region_id: str | None) -> list[Region]:
-    return list(_ancestors(region_id)) if region_id else []
+def ancestors(region_id: str | None) -> tuple[Region, ...]:
+    """The division and those above it, up to its province (the cached tuple itself: the entities stage asks
+    about 100,000 times per 400 bench documents, and a list copied each time was a tenth of the asking)."""
+    return _ancestors(region_id) if region_id else ()
 
 
 @lru_cache(maxsize=None)
