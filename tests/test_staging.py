@@ -297,6 +297,7 @@ def test_a_text_stage_checkpoints_its_last_batches_while_the_workers_still_hold_
     """Every CHECKPOINT_EVERY batches, and once more when the batches run out and the workers still extract the
     last AHEAD of them: the stage's close then writes only those, not up to CHECKPOINT_EVERY batches."""
     from contextlib import contextmanager
+    from types import SimpleNamespace
 
     from pipeline.defs import assets
 
@@ -305,24 +306,12 @@ def test_a_text_stage_checkpoints_its_last_batches_while_the_workers_still_hold_
     staging.append(con, "stg_document", [{"document_id": f"d{i:02d}", "source_path": f"d{i}.txt", "encoding": "utf-8",
                                           "text": "本报讯 昆明市与大理州签约。\n", "n_bytes": 40} for i in range(25)])
     statements = []
-
-    class Recording:
-        def execute(self, sql, *args):
-            if sql in ("COMMIT", "CHECKPOINT"):
-                statements.append(sql)
-            return con.execute(sql, *args)
-
-        def __getattr__(self, name):
-            return getattr(con, name)
-
-    class Staging:
-        @contextmanager
-        def get_connection(self):
-            yield Recording()
-
+    recording = SimpleNamespace(execute=lambda sql, *args: statements.append(sql) or con.execute(sql, *args),
+                                **{name: getattr(con, name) for name in ("register", "unregister")})
     monkeypatch.setattr(assets._batches, "__defaults__", (1,) + assets._batches.__defaults__[1:])
     monkeypatch.setattr(assets, "CHECKPOINT_EVERY", 10)
-    assets.run_stage(assets.STAGE["articles"], Staging(), staging.pending(con, "articles"))
+    assets.run_stage(assets.STAGE["articles"], SimpleNamespace(get_connection=contextmanager(lambda: (yield recording))),
+                     staging.pending(con, "articles"))
     checkpointed_after = [statements[:k].count("COMMIT") for k, sql in enumerate(statements) if sql == "CHECKPOINT"]
     assert checkpointed_after == [10, 20, 25 - assets.AHEAD]
     assert staging.pending(con, "articles") == []
