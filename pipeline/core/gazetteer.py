@@ -144,8 +144,9 @@ def foreign_countries() -> dict[str, tuple[str, str]]:
 
 
 def ancestors(region_id: str | None) -> tuple[Region, ...]:
-    """The division and those above it, up to its province (the cached tuple itself: the entities stage asks
-    about 100,000 times per 400 bench documents, and a list copied each time was a tenth of the asking)."""
+    """The division and those above it, up to its province: the cached tuple itself, which every caller only reads
+    (the entities stage asks about 100,000 times per 400 bench documents; copying the answer into a new list took
+    0.041 s per 100,000 calls, the cached answer 0.003 s)."""
     return _ancestors(region_id) if region_id else ()
 
 

@@ -355,7 +355,12 @@ def _run_batches(stage: Stage, connection: Callable, todo: list[str], context: d
             staging.mark_done(con, stage.name, batch)
             con.execute("COMMIT")
             written += 1
-            if written % CHECKPOINT_EVERY == 0 if later is None else later == AHEAD and written % CHECKPOINT_EVERY > 1:
+            since_checkpoint = written % CHECKPOINT_EVERY  # batches committed since the last explicit checkpoint
+            if later is None:
+                due = since_checkpoint == 0
+            else:  # the batches have run out: once more while the workers hold the last AHEAD, unless one waits
+                due = later == AHEAD and since_checkpoint > 1
+            if due:
                 con.execute("CHECKPOINT")
 
     def start(batch: list[str]) -> Callable[[], list]:
